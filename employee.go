@@ -1,0 +1,358 @@
+package netra
+
+import (
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// EmploymentType is how a person is employed by the government.
+type EmploymentType string
+
+// Employment types. PNS and CPNS hold a NIP, PPPK an NI PPPK; non-ASN contract
+// staff (PPNPN, honorer) are bound by the same neutrality circulars.
+const (
+	PNS            EmploymentType = "pns"              // Pegawai Negeri Sipil
+	CPNS           EmploymentType = "cpns"             // candidate PNS in probation
+	PPPK           EmploymentType = "pppk"             // Pegawai Pemerintah dengan Perjanjian Kerja
+	PPPKParuhWaktu EmploymentType = "pppk_paruh_waktu" // part-time PPPK (from 2025)
+	NonASN         EmploymentType = "non_asn"          // PPNPN, honorer, THL
+)
+
+// EmploymentTypes lists the types in display order.
+var EmploymentTypes = []EmploymentType{PNS, CPNS, PPPK, PPPKParuhWaktu, NonASN}
+
+var employmentLabels = map[EmploymentType]Message{
+	PNS:            Msg("PNS", "PNS (civil servant)"),
+	CPNS:           Msg("CPNS", "CPNS (candidate civil servant)"),
+	PPPK:           Msg("PPPK", "PPPK (contract civil servant)"),
+	PPPKParuhWaktu: Msg("PPPK Paruh Waktu", "PPPK part-time"),
+	NonASN:         Msg("Non-ASN", "Non-ASN staff"),
+}
+
+// Valid reports whether t is a known employment type.
+func (t EmploymentType) Valid() bool { _, ok := employmentLabels[t]; return ok }
+
+// Label returns the type's name in lang.
+func (t EmploymentType) Label(lang string) string { return employmentLabels[t].In(lang) }
+
+// ParseEmploymentType reads the type the way rosters write it ("PNS",
+// "PPPK Paruh Waktu", "Non ASN", "honorer"…).
+func ParseEmploymentType(s string) (EmploymentType, bool) {
+	k := squash(s)
+	switch k {
+	case "pns", "pegawainegerisipil":
+		return PNS, true
+	case "cpns", "calonpns", "calonpegawainegerisipil":
+		return CPNS, true
+	case "pppk", "p3k":
+		return PPPK, true
+	case "pppkparuhwaktu", "pppkpw", "p3kparuhwaktu":
+		return PPPKParuhWaktu, true
+	case "nonasn", "ppnpn", "honorer", "thl", "tkk", "kontrak":
+		return NonASN, true
+	}
+	return "", false
+}
+
+// squash lower-cases s and drops everything but letters and digits.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// PositionType is the kind of position (jabatan) under UU 20/2023.
+type PositionType string
+
+// Position types: the managerial ones (JPT, administrator, pengawas) and the
+// non-managerial ones (fungsional, pelaksana).
+const (
+	JPTUtama      PositionType = "jpt_utama"
+	JPTMadya      PositionType = "jpt_madya"
+	JPTPratama    PositionType = "jpt_pratama"
+	Administrator PositionType = "administrator"
+	Pengawas      PositionType = "pengawas"
+	Fungsional    PositionType = "fungsional"
+	Pelaksana     PositionType = "pelaksana"
+)
+
+// PositionTypes lists the position types from the top down.
+var PositionTypes = []PositionType{JPTUtama, JPTMadya, JPTPratama, Administrator, Pengawas, Fungsional, Pelaksana}
+
+var positionLabels = map[PositionType]Message{
+	JPTUtama:      Msg("JPT Utama", "Senior executive (utama)"),
+	JPTMadya:      Msg("JPT Madya", "Senior executive (madya)"),
+	JPTPratama:    Msg("JPT Pratama", "Senior executive (pratama)"),
+	Administrator: Msg("Administrator", "Administrator"),
+	Pengawas:      Msg("Pengawas", "Supervisor"),
+	Fungsional:    Msg("Fungsional", "Functional"),
+	Pelaksana:     Msg("Pelaksana", "Staff"),
+}
+
+// Valid reports whether p is a known position type.
+func (p PositionType) Valid() bool { _, ok := positionLabels[p]; return ok }
+
+// Label returns the position type's name in lang.
+func (p PositionType) Label(lang string) string { return positionLabels[p].In(lang) }
+
+// ParsePositionType reads the position type as rosters write it, including
+// the old eselon names ("Eselon II" = JPT pratama).
+func ParsePositionType(s string) (PositionType, bool) {
+	switch k := squash(s); k {
+	case "jptutama", "eselonia", "eselon1a":
+		return JPTUtama, true
+	case "jptmadya", "eselonib", "eselon1b", "eselon1", "eseloni":
+		return JPTMadya, true
+	case "jptpratama", "eselonii", "eselon2", "eseloniia", "eseloniib", "eselon2a", "eselon2b":
+		return JPTPratama, true
+	case "administrator", "eseloniii", "eselon3", "eseloniiia", "eseloniiib", "eselon3a", "eselon3b", "administrasi":
+		return Administrator, true
+	case "pengawas", "eseloniv", "eselon4", "eselonivb", "eseloniva", "eselon4a", "eselon4b":
+		return Pengawas, true
+	case "fungsional", "fungsionaltertentu", "jf", "jabatanfungsional":
+		return Fungsional, true
+	case "pelaksana", "fungsionalumum", "jfu", "eselonv", "eselon5", "staf", "staff":
+		return Pelaksana, true
+	}
+	return "", false
+}
+
+// Golongan is a rank: "III/a" for PNS (17 grades from I/a to IV/e) or a
+// PPPK salary group "IX" (I to XVII). Non-ASN staff have none.
+type Golongan string
+
+// GolonganPNS lists the PNS ranks, lowest first.
+var GolonganPNS = []Golongan{"I/a", "I/b", "I/c", "I/d", "II/a", "II/b", "II/c", "II/d",
+	"III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b", "IV/c", "IV/d", "IV/e"}
+
+// GolonganPPPK lists the PPPK salary groups, lowest first.
+var GolonganPPPK = []Golongan{"I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX",
+	"X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII"}
+
+var pangkat = map[Golongan]string{
+	"I/a": "Juru Muda", "I/b": "Juru Muda Tingkat I", "I/c": "Juru", "I/d": "Juru Tingkat I",
+	"II/a": "Pengatur Muda", "II/b": "Pengatur Muda Tingkat I", "II/c": "Pengatur", "II/d": "Pengatur Tingkat I",
+	"III/a": "Penata Muda", "III/b": "Penata Muda Tingkat I", "III/c": "Penata", "III/d": "Penata Tingkat I",
+	"IV/a": "Pembina", "IV/b": "Pembina Tingkat I", "IV/c": "Pembina Utama Muda", "IV/d": "Pembina Utama Madya", "IV/e": "Pembina Utama",
+}
+
+// Pangkat returns the rank title of a PNS golongan ("III/a" → "Penata Muda").
+func (g Golongan) Pangkat() string { return pangkat[g] }
+
+// ParseGolongan reads a rank as rosters write it ("III/a", "3a", "III-A",
+// "IX") and returns its canonical form. ok is false for an unknown rank.
+func ParseGolongan(s string) (Golongan, bool) {
+	k := strings.ToUpper(strings.NewReplacer(" ", "", "/", "", "-", "", ".", "").Replace(strings.TrimSpace(s)))
+	if k == "" {
+		return "", false
+	}
+	arabic := map[byte]string{'1': "I", '2': "II", '3': "III", '4': "IV"}
+	if r, ok := arabic[k[0]]; ok && len(k) == 2 {
+		k = r + k[1:]
+	}
+	for _, g := range GolonganPNS {
+		if strings.ReplaceAll(strings.ToUpper(string(g)), "/", "") == k {
+			return g, true
+		}
+	}
+	for _, g := range GolonganPPPK {
+		if string(g) == k {
+			return g, true
+		}
+	}
+	return "", false
+}
+
+// isPNSRank reports whether g is one of the PNS ranks.
+func isPNSRank(g Golongan) bool {
+	for _, x := range GolonganPNS {
+		if x == g {
+			return true
+		}
+	}
+	return false
+}
+
+// EmployeeStatus is where an employee stands.
+type EmployeeStatus string
+
+// Employee statuses. Only active employees are counted in coverage.
+const (
+	StatusActive    EmployeeStatus = "active"
+	StatusMovedOut  EmployeeStatus = "moved_out" // mutasi keluar
+	StatusRetired   EmployeeStatus = "retired"   // pensiun
+	StatusDismissed EmployeeStatus = "dismissed" // diberhentikan
+	StatusDeceased  EmployeeStatus = "deceased"  // meninggal dunia
+)
+
+// EmployeeStatuses lists the statuses in display order.
+var EmployeeStatuses = []EmployeeStatus{StatusActive, StatusMovedOut, StatusRetired, StatusDismissed, StatusDeceased}
+
+var statusLabels = map[EmployeeStatus]Message{
+	StatusActive:    Msg("Aktif", "Active"),
+	StatusMovedOut:  Msg("Pindah keluar", "Moved out"),
+	StatusRetired:   Msg("Pensiun", "Retired"),
+	StatusDismissed: Msg("Diberhentikan", "Dismissed"),
+	StatusDeceased:  Msg("Meninggal dunia", "Deceased"),
+}
+
+// Valid reports whether s is a known status.
+func (s EmployeeStatus) Valid() bool { _, ok := statusLabels[s]; return ok }
+
+// Label returns the status in lang.
+func (s EmployeeStatus) Label(lang string) string { return statusLabels[s].In(lang) }
+
+// ParseEmployeeStatus reads a status as rosters write it ("Aktif", "Pensiun", "MPP"…).
+func ParseEmployeeStatus(s string) (EmployeeStatus, bool) {
+	switch squash(s) {
+	case "", "aktif", "active", "cltn", "tugasbelajar", "mpp":
+		return StatusActive, true
+	case "pindah", "pindahkeluar", "mutasi", "mutasikeluar", "movedout":
+		return StatusMovedOut, true
+	case "pensiun", "retired":
+		return StatusRetired, true
+	case "diberhentikan", "berhenti", "pemberhentian", "ptdh", "dismissed":
+		return StatusDismissed, true
+	case "meninggal", "meninggaldunia", "wafat", "deceased":
+		return StatusDeceased, true
+	}
+	return "", false
+}
+
+// Employee is a person who works for a tenant: a PNS, CPNS, PPPK or non-ASN
+// staff member. NIP holds the NIP, the NI PPPK, or for non-ASN the NIK.
+type Employee struct {
+	ID           int64
+	TenantID     int64
+	NIP          string
+	Name         string // without titles
+	FrontTitle   string // gelar depan ("Dr.", "Ir.")
+	BackTitle    string // gelar belakang ("S.Pd., M.Si.")
+	Type         EmploymentType
+	Golongan     Golongan
+	PositionName string // "Kepala Bidang Sekolah Dasar"
+	PositionType PositionType
+	UnitID       int64
+	Email        string
+	Phone        string
+	Status       EmployeeStatus
+	BirthDate    time.Time // from the NIP
+	Sex          Sex       // from the NIP
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+
+	// Filled by queries that join the unit.
+	UnitName string
+	UnitPath string
+}
+
+// FullName returns the name with its titles: "Dr. Siti Aminah, S.Pd., M.Si.".
+func (e *Employee) FullName() string {
+	s := e.Name
+	if e.FrontTitle != "" {
+		s = e.FrontTitle + " " + s
+	}
+	if e.BackTitle != "" {
+		s += ", " + e.BackTitle
+	}
+	return s
+}
+
+var (
+	regionCode = regexp.MustCompile(`^[1-9][0-9]\.[0-9]{2}\.[0-9]{2}(\.[0-9]{4})?$`)
+	phoneChars = regexp.MustCompile(`^\+?[0-9]{8,15}$`)
+)
+
+// NormalizePhone turns "0812-3456-7890" or "+62 812 3456 7890" into "+6281234567890".
+func NormalizePhone(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '.' || r == '(' || r == ')' {
+			return -1
+		}
+		return r
+	}, s)
+	switch {
+	case strings.HasPrefix(s, "08"):
+		s = "+62" + s[1:]
+	case strings.HasPrefix(s, "62"):
+		s = "+" + s
+	}
+	return s
+}
+
+// Validate checks and normalises the employee: the identifier against the
+// employment type, the rank against the type, the e-mail and phone formats.
+// It fills BirthDate and Sex from the identifier. now bounds the dates.
+func (e *Employee) Validate(now time.Time) error {
+	var v ValidationError
+	e.NIP = NormalizeNIP(e.NIP)
+	e.Name = strings.Join(strings.Fields(e.Name), " ")
+	e.FrontTitle = strings.TrimSpace(e.FrontTitle)
+	e.BackTitle = strings.TrimSpace(e.BackTitle)
+	e.PositionName = strings.Join(strings.Fields(e.PositionName), " ")
+	e.Email = strings.ToLower(strings.TrimSpace(e.Email))
+	e.Phone = NormalizePhone(strings.TrimSpace(e.Phone))
+	if e.Status == "" {
+		e.Status = StatusActive
+	}
+	if !e.Type.Valid() {
+		v.Add("type", Msg("Jenis kepegawaian harus PNS, CPNS, PPPK, PPPK Paruh Waktu atau Non-ASN.", "The employment type must be PNS, CPNS, PPPK, PPPK part-time or non-ASN."))
+	} else if info, err := ParseNIP(e.NIP, e.Type, now); err != nil {
+		ve, _ := AsValidation(err)
+		v.Add("nip", ve.Fields["nip"])
+	} else {
+		e.BirthDate, e.Sex = info.BirthDate, info.Sex
+	}
+	if e.Name == "" {
+		v.Add("name", Msg("Nama wajib diisi.", "The name is required."))
+	} else if utf8.RuneCountInString(e.Name) > 150 {
+		v.Add("name", Msg("Nama paling panjang 150 karakter.", "The name has at most 150 characters."))
+	}
+	if utf8.RuneCountInString(e.FrontTitle) > 50 || utf8.RuneCountInString(e.BackTitle) > 100 {
+		v.Add("name", Msg("Gelar terlalu panjang.", "The titles are too long."))
+	}
+	switch {
+	case e.Golongan == "":
+		if e.Type == PNS || e.Type == CPNS {
+			v.Add("golongan", Msg("Golongan wajib diisi untuk PNS dan CPNS.", "The rank is required for PNS and CPNS."))
+		}
+	case e.Type == NonASN:
+		v.Add("golongan", Msg("Pegawai non-ASN tidak mempunyai golongan.", "Non-ASN staff have no rank."))
+	case (e.Type == PNS || e.Type == CPNS) && !isPNSRank(e.Golongan):
+		v.Add("golongan", Msg("Golongan PNS harus I/a sampai IV/e.", "A PNS rank must be I/a to IV/e."))
+	case (e.Type == PPPK || e.Type == PPPKParuhWaktu) && isPNSRank(e.Golongan):
+		v.Add("golongan", Msg("Golongan PPPK harus I sampai XVII.", "A PPPK salary group must be I to XVII."))
+	default:
+		if _, ok := ParseGolongan(string(e.Golongan)); !ok {
+			v.Add("golongan", Msg("Golongan tidak dikenal.", "Unknown rank."))
+		}
+	}
+	if !e.PositionType.Valid() {
+		v.Add("position_type", Msg("Jenis jabatan harus JPT Utama/Madya/Pratama, Administrator, Pengawas, Fungsional atau Pelaksana.", "The position type must be JPT utama/madya/pratama, administrator, pengawas, fungsional or pelaksana."))
+	}
+	if utf8.RuneCountInString(e.PositionName) > 200 {
+		v.Add("position_name", Msg("Nama jabatan paling panjang 200 karakter.", "The position name has at most 200 characters."))
+	}
+	if e.UnitID <= 0 {
+		v.Add("unit", Msg("Unit kerja wajib diisi.", "The work unit is required."))
+	}
+	if e.Email != "" {
+		if a, err := mail.ParseAddress(e.Email); err != nil || a.Address != e.Email || !strings.Contains(e.Email[strings.Index(e.Email, "@"):], ".") {
+			v.Add("email", Msg("Alamat e-mail tidak sah.", "Invalid e-mail address."))
+		}
+	}
+	if e.Phone != "" && !phoneChars.MatchString(e.Phone) {
+		v.Add("phone", Msg("Nomor telepon tidak sah (contoh: 081234567890).", "Invalid phone number (for example 081234567890)."))
+	}
+	if !e.Status.Valid() {
+		v.Add("status", Msg("Status pegawai tidak dikenal.", "Unknown employee status."))
+	}
+	return v.Err()
+}
