@@ -1,0 +1,419 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netra-id/netra"
+)
+
+const employeeCols = `e.id, e.tenant_id, e.nip, e.name, e.front_title, e.back_title, e.type, e.golongan,
+	e.position_name, e.position_type, e.unit_id, e.email, e.phone, e.status, e.birth_date, e.sex,
+	e.created_at, e.updated_at, u.name, u.path`
+
+func scanEmployee(row interface{ Scan(...any) error }, e *netra.Employee, extra ...any) error {
+	var birth string
+	var created, updated int64
+	dst := append([]any{&e.ID, &e.TenantID, &e.NIP, &e.Name, &e.FrontTitle, &e.BackTitle, &e.Type, &e.Golongan,
+		&e.PositionName, &e.PositionType, &e.UnitID, &e.Email, &e.Phone, &e.Status, &birth, &e.Sex,
+		&created, &updated, &e.UnitName, &e.UnitPath}, extra...)
+	if err := row.Scan(dst...); err != nil {
+		return err
+	}
+	e.BirthDate, _ = time.Parse(time.DateOnly, birth)
+	e.CreatedAt, e.UpdatedAt = fromMS(created), fromMS(updated)
+	return nil
+}
+
+// searchName is the lower-case form of a name that searches match against.
+func searchName(name string) string { return strings.ToLower(name) }
+
+func dateString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+// employeeChanges lists the fields that differ between two versions of an
+// employee, for the history and the audit log.
+func employeeChanges(before, after *netra.Employee) map[string]change {
+	ch := map[string]change{}
+	diff(ch, "name", before.Name, after.Name)
+	diff(ch, "front_title", before.FrontTitle, after.FrontTitle)
+	diff(ch, "back_title", before.BackTitle, after.BackTitle)
+	diff(ch, "type", before.Type, after.Type)
+	diff(ch, "golongan", before.Golongan, after.Golongan)
+	diff(ch, "position_name", before.PositionName, after.PositionName)
+	diff(ch, "position_type", before.PositionType, after.PositionType)
+	diff(ch, "unit_id", before.UnitID, after.UnitID)
+	diff(ch, "email", before.Email, after.Email)
+	diff(ch, "phone", before.Phone, after.Phone)
+	diff(ch, "status", before.Status, after.Status)
+	diff(ch, "tenant_id", before.TenantID, after.TenantID)
+	return ch
+}
+
+// unitInScope loads the unit an employee is to be placed in and checks that
+// it is open and that the actor may write employees there.
+func (x *tx) unitInScope(ctx context.Context, unitID int64, p netra.Permission) (*netra.OrgUnit, error) {
+	var u netra.OrgUnit
+	var tpath string
+	err := scanUnit(x.QueryRowContext(ctx, `SELECT `+unitCols+`, t.path FROM org_units u JOIN tenants t ON t.id = u.tenant_id
+		WHERE u.id = $1`, unitID), &u, &tpath)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !x.actor.ScopeFor(p).CoversUnit(u.TenantID, tpath, u.Path)) {
+		return nil, netra.Invalid("unit", netra.Msg("Unit kerja tidak ditemukan atau di luar wewenang Anda.", "The work unit does not exist or is outside your scope."))
+	} else if err != nil {
+		return nil, fmt.Errorf("store: unit: %w", err)
+	}
+	if u.Closed() {
+		return nil, netra.Invalid("unit", netra.Msg("Unit kerja "+u.Name+" sudah ditutup.", "The work unit "+u.Name+" is closed."))
+	}
+	return &u, nil
+}
+
+// CreateEmployee adds an employee to a unit. A NIP already registered
+// anywhere is a conflict (a NIP is never reused).
+func (s *Store) CreateEmployee(ctx context.Context, e *netra.Employee) error {
+	if err := e.Validate(netra.Now()); err != nil {
+		return err
+	}
+	if _, err := scopeOf(ctx, netra.PermEmployeeWrite); err != nil {
+		return err
+	}
+	return s.write(ctx, func(x *tx) error {
+		u, err := x.unitInScope(ctx, e.UnitID, netra.PermEmployeeWrite)
+		if err != nil {
+			return err
+		}
+		e.TenantID = u.TenantID
+		e.CreatedAt, e.UpdatedAt = fromMS(x.now), fromMS(x.now)
+		err = x.QueryRowContext(ctx, `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title,
+			type, golongan, position_name, position_type, unit_id, email, phone, status, birth_date, sex, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
+			e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type, e.Golongan, e.PositionName,
+			e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, dateString(e.BirthDate), e.Sex, x.now).Scan(&e.ID)
+		if isUniqueViolation(err) {
+			return netra.Invalid("nip", netra.Msg("NIP "+e.NIP+" sudah terdaftar.", "NIP "+e.NIP+" is already registered."))
+		} else if err != nil {
+			return fmt.Errorf("store: insert employee: %w", err)
+		}
+		return x.audit(ctx, e.TenantID, "employee.create", "employee", e.ID, map[string]any{
+			"nip": e.NIP, "name": e.Name, "unit_id": e.UnitID, "type": e.Type})
+	})
+}
+
+// employeeForWrite loads an employee inside a write transaction and checks
+// the actor may change it.
+func (x *tx) employeeForWrite(ctx context.Context, id int64) (*netra.Employee, error) {
+	var e netra.Employee
+	var tpath string
+	err := scanEmployee(x.QueryRowContext(ctx, `SELECT `+employeeCols+`, t.path FROM employees e
+		JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id WHERE e.id = $1`, id), &e, &tpath)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("employee %d: %w", id, netra.ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: employee: %w", err)
+	}
+	if !x.actor.ScopeFor(netra.PermEmployeeWrite).CoversUnit(e.TenantID, tpath, e.UnitPath) {
+		if x.actor.ScopeFor(netra.PermEmployeeRead).CoversUnit(e.TenantID, tpath, e.UnitPath) {
+			return nil, fmt.Errorf("employee %d: %w", id, netra.ErrForbidden)
+		}
+		return nil, fmt.Errorf("employee %d: %w", id, netra.ErrNotFound)
+	}
+	return &e, nil
+}
+
+// EmployeeUpdate changes an employee; nil fields stay as they are. The NIP
+// never changes.
+type EmployeeUpdate struct {
+	Name         *string
+	FrontTitle   *string
+	BackTitle    *string
+	Type         *netra.EmploymentType
+	Golongan     *netra.Golongan
+	PositionName *string
+	PositionType *netra.PositionType
+	UnitID       *int64
+	Email        *string
+	Phone        *string
+	Status       *netra.EmployeeStatus
+}
+
+// UpdateEmployee changes an employee, keeps the change in the employee's
+// history and audits it. Moving to another unit needs write access to both.
+func (s *Store) UpdateEmployee(ctx context.Context, id int64, up EmployeeUpdate) (*netra.Employee, error) {
+	var out *netra.Employee
+	err := s.write(ctx, func(x *tx) error {
+		before, err := x.employeeForWrite(ctx, id)
+		if err != nil {
+			return err
+		}
+		e := *before
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&e.Name, up.Name)
+		set(&e.FrontTitle, up.FrontTitle)
+		set(&e.BackTitle, up.BackTitle)
+		set(&e.PositionName, up.PositionName)
+		set(&e.Email, up.Email)
+		set(&e.Phone, up.Phone)
+		if up.Type != nil {
+			e.Type = *up.Type
+		}
+		if up.Golongan != nil {
+			e.Golongan = *up.Golongan
+		}
+		if up.PositionType != nil {
+			e.PositionType = *up.PositionType
+		}
+		if up.Status != nil {
+			e.Status = *up.Status
+		}
+		if up.UnitID != nil && *up.UnitID != e.UnitID {
+			u, err := x.unitInScope(ctx, *up.UnitID, netra.PermEmployeeWrite)
+			if err != nil {
+				return err
+			}
+			e.UnitID, e.TenantID, e.UnitName = u.ID, u.TenantID, u.Name
+		}
+		if err := e.Validate(fromMS(x.now)); err != nil {
+			return err
+		}
+		out = &e
+		ch := employeeChanges(before, &e)
+		if len(ch) == 0 {
+			return nil
+		}
+		if err := x.saveEmployee(ctx, &e, 0); err != nil {
+			return err
+		}
+		if err := x.history(ctx, e.ID, "web", ch); err != nil {
+			return err
+		}
+		return x.audit(ctx, e.TenantID, "employee.update", "employee", e.ID, ch)
+	})
+	return out, err
+}
+
+// saveEmployee writes every mutable column of e.
+func (x *tx) saveEmployee(ctx context.Context, e *netra.Employee, importID int64) error {
+	e.UpdatedAt = fromMS(x.now)
+	_, err := x.ExecContext(ctx, `UPDATE employees SET tenant_id = $1, name = $2, search_name = $3, front_title = $4,
+		back_title = $5, type = $6, golongan = $7, position_name = $8, position_type = $9, unit_id = $10, email = $11,
+		phone = $12, status = $13, updated_at = $14, import_id = COALESCE($15, import_id) WHERE id = $16`,
+		e.TenantID, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type, e.Golongan, e.PositionName,
+		e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, x.now, nullID(importID), e.ID)
+	if err != nil {
+		return fmt.Errorf("store: update employee: %w", err)
+	}
+	return nil
+}
+
+// history records a change in the employee's own history.
+func (x *tx) history(ctx context.Context, employeeID int64, source string, ch map[string]change) error {
+	b, err := json.Marshal(ch)
+	if err != nil {
+		return err
+	}
+	if _, err := x.ExecContext(ctx, `INSERT INTO employee_history (employee_id, at, actor, source, changes)
+		VALUES ($1, $2, $3, $4, $5)`, employeeID, x.now, x.actor.Label, source, string(b)); err != nil {
+		return fmt.Errorf("store: employee history: %w", err)
+	}
+	return nil
+}
+
+// Employee returns an employee the actor may read (an employee user may read
+// their own record) and records the read in the audit log, since the record
+// holds personal data.
+func (s *Store) Employee(ctx context.Context, id int64) (*netra.Employee, error) {
+	a := netra.ActorFrom(ctx)
+	if a == nil {
+		return nil, netra.ErrUnauthenticated
+	}
+	var e netra.Employee
+	var tpath string
+	err := scanEmployee(s.r.QueryRowContext(ctx, `SELECT `+employeeCols+`, t.path FROM employees e
+		JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id WHERE e.id = $1`, id), &e, &tpath)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("employee %d: %w", id, netra.ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: employee: %w", err)
+	}
+	own := a.EmployeeID != 0 && a.EmployeeID == e.ID && a.Can(netra.PermSelf)
+	if !own && !a.ScopeFor(netra.PermEmployeeRead).CoversUnit(e.TenantID, tpath, e.UnitPath) {
+		return nil, fmt.Errorf("employee %d: %w", id, netra.ErrNotFound)
+	}
+	if err := s.AuditRead(ctx, e.TenantID, "employee", e.ID, nil); err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// HistoryEntry is one recorded change of an employee.
+type HistoryEntry struct {
+	At      time.Time
+	Actor   string
+	Source  string
+	Changes map[string]struct{ From, To any }
+}
+
+// EmployeeHistory returns the recorded changes of an employee, newest
+// first. Call it after Employee, which checks access.
+func (s *Store) EmployeeHistory(ctx context.Context, id int64) ([]HistoryEntry, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT at, actor, source, changes FROM employee_history
+		WHERE employee_id = $1 ORDER BY at DESC, id DESC LIMIT 200`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: employee history: %w", err)
+	}
+	defer rows.Close()
+	var out []HistoryEntry
+	for rows.Next() {
+		var h HistoryEntry
+		var at int64
+		var ch string
+		if err := rows.Scan(&at, &h.Actor, &h.Source, &ch); err != nil {
+			return nil, err
+		}
+		h.At = fromMS(at)
+		if err := json.Unmarshal([]byte(ch), &h.Changes); err != nil {
+			return nil, fmt.Errorf("store: employee history %d: %w", id, err)
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// EmployeeFilter selects employees; zero values are ignored.
+type EmployeeFilter struct {
+	TenantID     int64
+	UnitID       int64 // the unit and everything below it
+	Type         netra.EmploymentType
+	PositionType netra.PositionType
+	Status       netra.EmployeeStatus
+	Search       string // a NIP prefix (digits) or part of the name
+	After        string // keyset cursor from the previous page
+	Limit        int
+}
+
+// EmployeePage is one page of employees.
+type EmployeePage struct {
+	Employees []netra.Employee
+	Next      string // cursor for the following page, "" on the last
+	Total     int    // matching employees, counted up to CountCap
+	More      bool   // more than CountCap match
+}
+
+// CountCap bounds the count of matching employees, so that a page over
+// millions of employees does not wait for an exact total.
+const CountCap = 10000
+
+// Employees lists the employees the actor may read, ordered by name, a page
+// at a time (keyset pagination: stays fast at any depth).
+func (s *Store) Employees(ctx context.Context, f EmployeeFilter) (*EmployeePage, error) {
+	sc, err := scopeOf(ctx, netra.PermEmployeeRead)
+	if err != nil {
+		return nil, err
+	}
+	var a args
+	where := []string{scopeSQL(sc, &a, "t.path", "e.tenant_id", "u.path")}
+	if f.TenantID != 0 {
+		where = append(where, "e.tenant_id = "+a.add(f.TenantID))
+	}
+	if f.UnitID != 0 {
+		var p string
+		var tid int64
+		if err := s.r.QueryRowContext(ctx, `SELECT path, tenant_id FROM org_units WHERE id = $1`, f.UnitID).Scan(&p, &tid); err != nil {
+			return nil, fmt.Errorf("unit %d: %w", f.UnitID, netra.ErrNotFound)
+		}
+		lo, hi := subtree(p)
+		where = append(where, "e.tenant_id = "+a.add(tid), "u.path >= "+a.add(lo), "u.path < "+a.add(hi))
+	}
+	if f.Type != "" {
+		where = append(where, "e.type = "+a.add(f.Type))
+	}
+	if f.PositionType != "" {
+		where = append(where, "e.position_type = "+a.add(f.PositionType))
+	}
+	if f.Status != "" {
+		where = append(where, "e.status = "+a.add(f.Status))
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		if n := netra.NormalizeNIP(q); len(n) >= 4 && strings.Trim(n, "0123456789") == "" {
+			where = append(where, "e.nip >= "+a.add(n), "e.nip < "+a.add(n+":"))
+		} else {
+			for _, w := range strings.Fields(strings.ToLower(q)) {
+				where = append(where, "e.search_name LIKE "+a.add("%"+escapeLike(w)+"%")+" ESCAPE '\\'")
+			}
+		}
+	}
+	from := ` FROM employees e JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id WHERE ` + strings.Join(where, " AND ")
+	page := &EmployeePage{}
+	countArgs := append([]any(nil), a.v...)
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+from+` LIMIT `+strconv.Itoa(CountCap+1)+`) c`, countArgs...).Scan(&page.Total); err != nil {
+		return nil, fmt.Errorf("store: count employees: %w", err)
+	}
+	if page.Total > CountCap {
+		page.Total, page.More = CountCap, true
+	}
+	if f.After != "" {
+		name, id, ok := parseCursor(f.After)
+		if !ok {
+			return nil, netra.Invalid("after", netra.Msg("Penanda halaman tidak sah.", "Invalid page cursor."))
+		}
+		pn, pi := a.add(name), a.add(id)
+		from += fmt.Sprintf(" AND (e.search_name > %s OR (e.search_name = %s AND e.id > %s))", pn, pn, pi)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+employeeCols+from+` ORDER BY e.search_name, e.id LIMIT `+strconv.Itoa(limit+1), a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: employees: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e netra.Employee
+		if err := scanEmployee(rows, &e); err != nil {
+			return nil, fmt.Errorf("store: employees: %w", err)
+		}
+		page.Employees = append(page.Employees, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Employees) > limit {
+		page.Employees = page.Employees[:limit]
+		last := page.Employees[limit-1]
+		page.Next = makeCursor(searchName(last.Name), last.ID)
+	}
+	return page, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// makeCursor encodes a keyset position as "id.name" in a URL-safe form.
+func makeCursor(name string, id int64) string {
+	return strconv.FormatInt(id, 10) + "." + name
+}
+
+func parseCursor(c string) (string, int64, bool) {
+	i := strings.IndexByte(c, '.')
+	if i < 0 {
+		return "", 0, false
+	}
+	id, err := strconv.ParseInt(c[:i], 10, 64)
+	return c[i+1:], id, err == nil
+}

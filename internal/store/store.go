@@ -1,0 +1,282 @@
+// Package store is the only package that speaks SQL. It keeps Netra's data
+// in SQLite (the embedded default, one file in the data folder) or in
+// PostgreSQL (for provinces and the national level), through one set of
+// hand-written queries in the subset both engines share, with $1…$n
+// placeholders numbered in order of first use. The dialect switch appears
+// only where it pays: bulk loading and job claiming.
+//
+// Every write runs in a transaction that also appends to the hash-chained
+// audit log, from the actor in the context; a write without an actor is
+// refused.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+)
+
+// Dialect names the database engine behind a Store.
+type Dialect string
+
+// The supported engines.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+//go:embed migrations
+var migrations embed.FS
+
+// Store holds the database handles. For SQLite there is one writer
+// connection (SQLite allows one writer at a time; queuing in Go is cheaper
+// than busy-waiting in SQLite) and a pool of readers; for PostgreSQL both
+// are the same pool.
+type Store struct {
+	dialect Dialect
+	w       *sql.DB // writes
+	r       *sql.DB // reads
+	url     string
+}
+
+// Open connects to the database named by rawURL: "sqlite:path/to/file.db"
+// (the file and its folder are created) or "postgres://…" ("postgres:" alone
+// takes every setting from the PG* environment variables). It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, rawURL string) (*Store, error) {
+	switch {
+	case strings.HasPrefix(rawURL, "sqlite:"):
+		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"))
+	case strings.HasPrefix(rawURL, "postgres:"), strings.HasPrefix(rawURL, "postgresql:"):
+		return openPostgres(ctx, rawURL)
+	}
+	return nil, fmt.Errorf("store: unsupported database URL %q: want sqlite:PATH or postgres://…", redact(rawURL))
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: sqlite URL needs a file path (sqlite:data/netra.db)")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("store: create database folder: %w", err)
+	}
+	// WAL lets readers run beside the writer; synchronous=FULL makes every
+	// acknowledged commit survive a power cut, not just a process crash.
+	q := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)",
+		"foreign_keys(1)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	dsn := "file:" + path + "?" + q.Encode()
+	w, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	q.Set("_pragma", "query_only(1)")
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "cache_size(-16000)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "deferred")
+	r, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open sqlite reader: %w", err)
+	}
+	r.SetMaxOpenConns(max(2, runtime.GOMAXPROCS(0)))
+	r.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{dialect: SQLite, w: w, r: r, url: "sqlite:" + path}
+	if err := w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
+	dsn := rawURL
+	if dsn == "postgres:" || dsn == "postgresql:" {
+		dsn = "" // pgx reads PGHOST, PGPORT, PGUSER, PGDATABASE…
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	db.SetMaxOpenConns(max(8, 4*runtime.GOMAXPROCS(0)))
+	db.SetMaxIdleConns(8)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	s := &Store{dialect: Postgres, w: db, r: db, url: redact(rawURL)}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect to postgres %s: %w", redact(rawURL), err)
+	}
+	return s, nil
+}
+
+// redact hides the password in a database URL.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+// Close closes the database handles.
+func (s *Store) Close() error {
+	err := s.w.Close()
+	if s.r != s.w {
+		err = errors.Join(err, s.r.Close())
+	}
+	return err
+}
+
+// Dialect returns the engine behind the store.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// URL returns the database URL with any password hidden.
+func (s *Store) URL() string { return s.url }
+
+// DBStats returns the connection pool statistics of the writer and reader pools.
+func (s *Store) DBStats() (w, r sql.DBStats) { return s.w.Stats(), s.r.Stats() }
+
+func (s *Store) provider() (*goose.Provider, error) {
+	dir, err := fs.Sub(migrations, "migrations/"+string(s.dialect))
+	if err != nil {
+		return nil, err
+	}
+	d := goose.DialectSQLite3
+	if s.dialect == Postgres {
+		d = goose.DialectPostgres
+	}
+	return goose.NewProvider(d, s.w, dir)
+}
+
+// Migrate brings the schema up to date and returns the versions applied.
+func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
+	p, err := s.provider()
+	if err != nil {
+		return nil, fmt.Errorf("store: migrations: %w", err)
+	}
+	res, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store: migrate: %w", err)
+	}
+	var applied []int64
+	for _, r := range res {
+		applied = append(applied, r.Source.Version)
+	}
+	return applied, nil
+}
+
+// SchemaVersion returns the current schema version and the latest one this
+// program knows.
+func (s *Store) SchemaVersion(ctx context.Context) (current, latest int64, err error) {
+	p, err := s.provider()
+	if err != nil {
+		return 0, 0, err
+	}
+	current, err = p.GetDBVersion(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: schema version: %w", err)
+	}
+	srcs := p.ListSources()
+	if len(srcs) > 0 {
+		latest = srcs[len(srcs)-1].Version
+	}
+	return current, latest, nil
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error { return s.r.PingContext(ctx) }
+
+// ms converts a time to the unix milliseconds stored in the database; the
+// zero time is stored as 0.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS converts stored unix milliseconds back to UTC; 0 is the zero time.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v).UTC()
+}
+
+// nullMS is like fromMS for nullable columns.
+func nullMS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromMS(v.Int64)
+}
+
+// nullID returns nil for 0, so optional references are stored as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// isUniqueViolation reports whether err is a unique-constraint failure.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code()
+		return c == sqlite3.SQLITE_CONSTRAINT_UNIQUE || c == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return false
+}
+
+// isForeignKeyViolation reports whether err is a foreign-key failure.
+func isForeignKeyViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23503"
+	}
+	return false
+}
+
+// subtree returns the bounds of the paths inside the subtree rooted at path
+// ("/4/17/"): every descendant path p has lo <= p < hi. Paths hold digits,
+// dots and slashes only, and '0' sorts right after '/', so replacing the
+// final slash gives the upper bound; a plain index range scan serves it on
+// both engines (PostgreSQL columns use the "C" collation for byte order).
+func subtree(path string) (lo, hi string) {
+	return path, path[:len(path)-1] + "0"
+}
