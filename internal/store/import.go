@@ -1,0 +1,616 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/netra-id/netra"
+)
+
+// Import statuses.
+const (
+	ImportQueued  = "queued"
+	ImportRunning = "running"
+	ImportDone    = "done"
+	ImportFailed  = "failed"
+)
+
+// Import is one roster file being (or having been) imported.
+type Import struct {
+	ID         int64
+	TenantID   int64
+	Filename   string
+	BlobKey    string
+	SizeBytes  int64
+	SHA256     string
+	Status     string
+	ReadBytes  int64
+	RowsRead   int64
+	Inserted   int64
+	Updated    int64
+	Unchanged  int64
+	Rejected   int64
+	Error      netra.Message
+	CreatedBy  int64
+	CreatedAt  time.Time
+	StartedAt  time.Time
+	FinishedAt time.Time
+}
+
+// Progress returns how far the import has read, from 0 to 1.
+func (im *Import) Progress() float64 {
+	switch {
+	case im.Status == ImportDone:
+		return 1
+	case im.SizeBytes <= 0:
+		return 0
+	}
+	return min(1, float64(im.ReadBytes)/float64(im.SizeBytes))
+}
+
+// ImportProblem is why one cell of a roster row was refused.
+type ImportProblem struct {
+	Line   int64
+	Column string
+	Value  string
+	Reason netra.Message
+}
+
+const importCols = `id, tenant_id, filename, blob_key, size_bytes, sha256, status, read_bytes, rows_read, inserted, updated,
+	unchanged, rejected, error_id, error_en, created_by, created_at, started_at, finished_at`
+
+func scanImport(row interface{ Scan(...any) error }, im *Import) error {
+	var created, started, finished int64
+	if err := row.Scan(&im.ID, &im.TenantID, &im.Filename, &im.BlobKey, &im.SizeBytes, &im.SHA256, &im.Status,
+		&im.ReadBytes, &im.RowsRead, &im.Inserted, &im.Updated, &im.Unchanged, &im.Rejected, &im.Error.ID, &im.Error.EN,
+		&im.CreatedBy, &created, &started, &finished); err != nil {
+		return err
+	}
+	im.CreatedAt, im.StartedAt, im.FinishedAt = fromMS(created), fromMS(started), fromMS(finished)
+	return nil
+}
+
+// CreateImport records a new import into a tenant the actor may import into
+// (the whole tenant, or a unit subtree of it), optionally queuing the job
+// that runs it in the same transaction.
+func (s *Store) CreateImport(ctx context.Context, im *Import, job *Job) error {
+	sc, err := scopeOf(ctx, netra.PermImport)
+	if err != nil {
+		return err
+	}
+	return s.write(ctx, func(x *tx) error {
+		tpath, err := s.tenantPath(ctx, x, im.TenantID)
+		if err != nil {
+			return err
+		}
+		if !sc.ReachesTenant(im.TenantID, tpath) {
+			return fmt.Errorf("import: %w", netra.ErrForbidden)
+		}
+		im.Status, im.CreatedBy, im.CreatedAt = ImportQueued, x.actor.UserID, fromMS(x.now)
+		if err := x.QueryRowContext(ctx, `INSERT INTO imports (tenant_id, filename, blob_key, size_bytes, sha256, status, created_by, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, im.TenantID, im.Filename, im.BlobKey, im.SizeBytes, im.SHA256,
+			im.Status, im.CreatedBy, x.now).Scan(&im.ID); err != nil {
+			return fmt.Errorf("store: create import: %w", err)
+		}
+		if job != nil {
+			job.Payload = fmt.Sprintf(`{"import_id":%d}`, im.ID)
+			if err := x.enqueue(ctx, job); err != nil {
+				return err
+			}
+		}
+		return x.audit(ctx, im.TenantID, "import.create", "import", im.ID, map[string]any{
+			"filename": im.Filename, "size": im.SizeBytes, "sha256": im.SHA256})
+	})
+}
+
+// Import returns an import the actor may see.
+func (s *Store) Import(ctx context.Context, id int64) (*Import, error) {
+	sc, err := scopeOf(ctx, netra.PermImport)
+	if err != nil {
+		return nil, err
+	}
+	var im Import
+	err = scanImport(s.r.QueryRowContext(ctx, `SELECT `+importCols+` FROM imports WHERE id = $1`, id), &im)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("import %d: %w", id, netra.ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: import: %w", err)
+	}
+	tpath, err := s.tenantPath(ctx, s.r, im.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.ReachesTenant(im.TenantID, tpath) {
+		return nil, fmt.Errorf("import %d: %w", id, netra.ErrNotFound)
+	}
+	return &im, nil
+}
+
+// Imports lists a tenant's imports, newest first.
+func (s *Store) Imports(ctx context.Context, tenantID int64) ([]Import, error) {
+	sc, err := scopeOf(ctx, netra.PermImport)
+	if err != nil {
+		return nil, err
+	}
+	tpath, err := s.tenantPath(ctx, s.r, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.ReachesTenant(tenantID, tpath) {
+		return nil, fmt.Errorf("imports: %w", netra.ErrForbidden)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+importCols+` FROM imports WHERE tenant_id = $1 ORDER BY id DESC LIMIT 50`, tenantID)
+	if err != nil {
+		return nil, fmt.Errorf("store: imports: %w", err)
+	}
+	defer rows.Close()
+	var out []Import
+	for rows.Next() {
+		var im Import
+		if err := scanImport(rows, &im); err != nil {
+			return nil, err
+		}
+		out = append(out, im)
+	}
+	return out, rows.Err()
+}
+
+// ImportProblems returns the refused cells of an import in line order; call
+// it after Import, which checks access. limit <= 0 means all.
+func (s *Store) ImportProblems(ctx context.Context, importID int64, limit int) ([]ImportProblem, error) {
+	q := `SELECT line, col, value, reason_id, reason_en FROM import_errors WHERE import_id = $1 ORDER BY line, col`
+	if limit > 0 {
+		q += " LIMIT " + strconv.Itoa(limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q, importID)
+	if err != nil {
+		return nil, fmt.Errorf("store: import problems: %w", err)
+	}
+	defer rows.Close()
+	var out []ImportProblem
+	for rows.Next() {
+		var p ImportProblem
+		if err := rows.Scan(&p.Line, &p.Column, &p.Value, &p.Reason.ID, &p.Reason.EN); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// FinishImport records the end of an import: done, or failed with a message
+// for the user (a file that could not be read at all).
+func (s *Store) FinishImport(ctx context.Context, im *Import, status string, msg netra.Message) error {
+	return s.write(ctx, func(x *tx) error {
+		im.Status, im.Error, im.FinishedAt = status, msg, fromMS(x.now)
+		if status == ImportDone {
+			im.ReadBytes = im.SizeBytes
+		}
+		if _, err := x.ExecContext(ctx, `UPDATE imports SET status = $1, error_id = $2, error_en = $3, finished_at = $4,
+			read_bytes = $5 WHERE id = $6`, status, msg.ID, msg.EN, x.now, im.ReadBytes, im.ID); err != nil {
+			return fmt.Errorf("store: finish import: %w", err)
+		}
+		return x.audit(ctx, im.TenantID, "import."+status, "import", im.ID, map[string]any{
+			"rows": im.RowsRead, "inserted": im.Inserted, "updated": im.Updated, "unchanged": im.Unchanged,
+			"rejected": im.Rejected, "error": msg.EN})
+	})
+}
+
+// ImportRow is one parsed roster row on its way into the database. The unit
+// is named by code or by a path of names; TenantCode, when set, names the
+// government the row belongs to (national rosters span many).
+type ImportRow struct {
+	Line       int64
+	Employee   netra.Employee
+	TenantCode string
+	UnitCode   string
+	UnitPath   []string
+}
+
+// Importer writes the rows of one import in batches, one transaction each,
+// through the engine's fastest path: prepared statements in one transaction
+// on SQLite, COPY on PostgreSQL. Rows are matched to existing employees by
+// NIP: new ones are inserted, changed ones updated with a history entry,
+// identical ones left alone, so importing a file twice changes nothing.
+type Importer struct {
+	s       *Store
+	im      *Import
+	actor   *netra.Actor
+	scope   netra.Scope
+	tenants map[string]*importTenant // by code
+	home    *importTenant
+}
+
+type importTenant struct {
+	id      int64
+	code    string
+	path    string
+	err     *netra.Message // why rows cannot go to this tenant
+	units   map[string]importUnit // by code
+	byNames map[string]importUnit // by lower-case "a > b > c"
+}
+
+type importUnit struct {
+	id     int64
+	path   string
+	name   string
+	closed bool
+}
+
+// NewImporter prepares to write the rows of im as the actor in ctx, and
+// marks the import running.
+func (s *Store) NewImporter(ctx context.Context, im *Import) (*Importer, error) {
+	sc, err := scopeOf(ctx, netra.PermImport)
+	if err != nil {
+		return nil, err
+	}
+	imp := &Importer{s: s, im: im, actor: netra.ActorFrom(ctx), scope: sc, tenants: map[string]*importTenant{}}
+	var code string
+	if err := s.r.QueryRowContext(ctx, `SELECT code FROM tenants WHERE id = $1`, im.TenantID).Scan(&code); err != nil {
+		return nil, fmt.Errorf("import tenant: %w", netra.ErrNotFound)
+	}
+	if imp.home, err = imp.tenant(ctx, code); err != nil {
+		return nil, err
+	}
+	if imp.home.err != nil {
+		return nil, fmt.Errorf("import: %w", netra.ErrForbidden)
+	}
+	err = s.write(ctx, func(x *tx) error {
+		im.Status, im.StartedAt = ImportRunning, fromMS(x.now)
+		_, err := x.ExecContext(ctx, `UPDATE imports SET status = $1, started_at = $2 WHERE id = $3`, im.Status, x.now, im.ID)
+		return err
+	})
+	return imp, err
+}
+
+// tenant loads (once) a tenant and its unit tree for resolving rows.
+func (imp *Importer) tenant(ctx context.Context, code string) (*importTenant, error) {
+	if t, ok := imp.tenants[code]; ok {
+		return t, nil
+	}
+	t := &importTenant{code: code, units: map[string]importUnit{}, byNames: map[string]importUnit{}}
+	imp.tenants[code] = t
+	err := imp.s.r.QueryRowContext(ctx, `SELECT id, path FROM tenants WHERE code = $1`, code).Scan(&t.id, &t.path)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		m := netra.Msg("Kode instansi "+code+" tidak dikenal.", "Unknown government code "+code+".")
+		t.err = &m
+		return t, nil
+	case err != nil:
+		return nil, fmt.Errorf("store: import tenant: %w", err)
+	}
+	if imp.home != nil && !strings.HasPrefix(t.path, imp.home.path) {
+		m := netra.Msg("Instansi "+code+" berada di luar pemerintahan tujuan impor.", "Government "+code+" is outside the government this import is for.")
+		t.err = &m
+		return t, nil
+	}
+	if !imp.scope.ReachesTenant(t.id, t.path) {
+		m := netra.Msg("Anda tidak berwenang mengimpor pegawai instansi "+code+".", "You may not import employees of government "+code+".")
+		t.err = &m
+		return t, nil
+	}
+	rows, err := imp.s.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), code, name, path, COALESCE(closed_at, 0)
+		FROM org_units WHERE tenant_id = $1 ORDER BY path`, t.id)
+	if err != nil {
+		return nil, fmt.Errorf("store: import units: %w", err)
+	}
+	defer rows.Close()
+	names := map[int64]string{} // unit id → its lower-case name path
+	for rows.Next() {
+		var u importUnit
+		var parent, closed int64
+		var ucode string
+		if err := rows.Scan(&u.id, &parent, &ucode, &u.name, &u.path, &closed); err != nil {
+			return nil, err
+		}
+		u.closed = closed != 0
+		t.units[ucode] = u
+		key := strings.ToLower(u.name)
+		if p, ok := names[parent]; ok {
+			key = p + " > " + key
+		}
+		names[u.id] = key
+		t.byNames[key] = u
+	}
+	return t, rows.Err()
+}
+
+// existing is what the importer needs to know of an employee already stored.
+type existing struct {
+	e        netra.Employee
+	importID int64
+	tpath    string
+}
+
+// Write stores one batch of rows in one transaction together with the
+// problems found while parsing them, the progress (bytes read so far) and an
+// audit entry summing the batch up. It returns the problems of the batch's
+// own rows (unknown unit, NIP registered elsewhere, repeated NIP).
+func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems []ImportProblem, readBytes, rowsRead int64) error {
+	var problems = parseProblems
+	reject := func(r *ImportRow, col, val string, m netra.Message) {
+		problems = append(problems, ImportProblem{Line: r.Line, Column: col, Value: val, Reason: m})
+	}
+	now := netra.Now()
+	// Resolve tenants and units before the transaction: it only reads.
+	good := rows[:0:0]
+	for i := range rows {
+		r := &rows[i]
+		t := imp.home
+		if r.TenantCode != "" && r.TenantCode != imp.home.code {
+			var err error
+			if t, err = imp.tenant(ctx, r.TenantCode); err != nil {
+				return err
+			}
+		}
+		if t.err != nil {
+			reject(r, "KODE_INSTANSI", r.TenantCode, *t.err)
+			continue
+		}
+		u, ok := t.units[r.UnitCode]
+		if r.UnitCode == "" || !ok {
+			if len(r.UnitPath) > 0 {
+				u, ok = t.byNames[strings.ToLower(strings.Join(r.UnitPath, " > "))]
+			}
+		}
+		switch {
+		case !ok && r.UnitCode != "":
+			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Kode unit "+r.UnitCode+" tidak ada di pohon organisasi "+t.code+".", "Unit code "+r.UnitCode+" is not in the organisation tree of "+t.code+"."))
+			continue
+		case !ok:
+			p := strings.Join(r.UnitPath, " > ")
+			reject(r, "UNIT_KERJA", p, netra.Msg("Unit kerja \""+p+"\" tidak ada di pohon organisasi "+t.code+".", "Work unit \""+p+"\" is not in the organisation tree of "+t.code+"."))
+			continue
+		case u.closed:
+			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Unit kerja "+u.name+" sudah ditutup.", "The work unit "+u.name+" is closed."))
+			continue
+		case !imp.scope.CoversUnit(t.id, t.path, u.path):
+			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Unit kerja "+u.name+" di luar wewenang Anda.", "The work unit "+u.name+" is outside your scope."))
+			continue
+		}
+		r.Employee.TenantID, r.Employee.UnitID = t.id, u.id
+		r.Employee.Status = cmpOr(r.Employee.Status, netra.StatusActive)
+		good = append(good, *r)
+	}
+	var res batchResult
+	apply := func(x *tx) error {
+		var err error
+		if imp.s.dialect == Postgres {
+			res, err = imp.writePostgres(ctx, x, good, now)
+		} else {
+			res, err = imp.writeSQLite(ctx, x, good, now)
+		}
+		if err != nil {
+			return err
+		}
+		problems = append(problems, res.problems...)
+		for _, p := range problems {
+			if _, err := x.ExecContext(ctx, `INSERT INTO import_errors (import_id, line, col, value, reason_id, reason_en)
+				VALUES ($1, $2, $3, $4, $5, $6)`, imp.im.ID, p.Line, p.Column, truncate(p.Value, 200), p.Reason.ID, p.Reason.EN); err != nil {
+				return fmt.Errorf("store: import problem: %w", err)
+			}
+		}
+		rejected := countLines(problems)
+		if _, err := x.ExecContext(ctx, `UPDATE imports SET read_bytes = $1, rows_read = rows_read + $2, inserted = inserted + $3,
+			updated = updated + $4, unchanged = unchanged + $5, rejected = rejected + $6 WHERE id = $7`,
+			readBytes, rowsRead, res.inserted, res.updated, res.unchanged, rejected, imp.im.ID); err != nil {
+			return fmt.Errorf("store: import progress: %w", err)
+		}
+		imp.im.ReadBytes = readBytes
+		imp.im.RowsRead += rowsRead
+		imp.im.Inserted += res.inserted
+		imp.im.Updated += res.updated
+		imp.im.Unchanged += res.unchanged
+		imp.im.Rejected += rejected
+		var first, last int64
+		if len(rows) > 0 {
+			first, last = rows[0].Line, rows[len(rows)-1].Line
+		}
+		return x.audit(ctx, imp.im.TenantID, "employee.import", "import", imp.im.ID, map[string]any{
+			"lines": [2]int64{first, last}, "inserted": res.inserted, "updated": res.updated,
+			"unchanged": res.unchanged, "rejected": rejected})
+	}
+	if imp.s.dialect == Postgres {
+		return imp.s.writeConn(ctx, imp.actor, apply)
+	}
+	return imp.s.write(netra.WithActor(ctx, imp.actor), apply)
+}
+
+func cmpOr[T comparable](v, def T) T {
+	var zero T
+	if v == zero {
+		return def
+	}
+	return v
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// countLines counts the distinct lines among problems (a row with three bad
+// cells is one rejected row).
+func countLines(ps []ImportProblem) int64 {
+	seen := map[int64]bool{}
+	for _, p := range ps {
+		seen[p.Line] = true
+	}
+	return int64(len(seen))
+}
+
+type batchResult struct {
+	inserted, updated, unchanged int64
+	problems                     []ImportProblem
+}
+
+const insertEmployee = `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title, type, golongan,
+	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id, created_at, updated_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`
+
+func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow, now time.Time) (batchResult, error) {
+	var res batchResult
+	ins, err := x.queryer.(*sql.Tx).PrepareContext(ctx, insertEmployee+` ON CONFLICT (nip) DO NOTHING`)
+	if err != nil {
+		return res, fmt.Errorf("store: prepare import: %w", err)
+	}
+	defer ins.Close()
+	for i := range rows {
+		e := &rows[i].Employee
+		r, err := ins.ExecContext(ctx, e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type,
+			e.Golongan, e.PositionName, e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, dateString(e.BirthDate),
+			e.Sex, imp.im.ID, x.now)
+		if err != nil {
+			return res, fmt.Errorf("store: import line %d: %w", rows[i].Line, err)
+		}
+		if n, _ := r.RowsAffected(); n == 1 {
+			res.inserted++
+			continue
+		}
+		old, err := imp.loadExisting(ctx, x, []string{e.NIP})
+		if err != nil {
+			return res, err
+		}
+		if err := imp.merge(ctx, x, &rows[i], old[e.NIP], &res); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow, now time.Time) (batchResult, error) {
+	var res batchResult
+	nips := make([]string, len(rows))
+	for i := range rows {
+		nips[i] = rows[i].Employee.NIP
+	}
+	old, err := imp.loadExisting(ctx, x, nips)
+	if err != nil {
+		return res, err
+	}
+	var fresh [][]any
+	inBatch := map[string]int64{}
+	for i := range rows {
+		r := &rows[i]
+		e := &r.Employee
+		if o, ok := old[e.NIP]; ok {
+			if err := imp.merge(ctx, x, r, o, &res); err != nil {
+				return res, err
+			}
+			continue
+		}
+		if line, dup := inBatch[e.NIP]; dup {
+			res.problems = append(res.problems, dupProblem(r, line))
+			continue
+		}
+		inBatch[e.NIP] = r.Line
+		fresh = append(fresh, []any{e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, string(e.Type),
+			string(e.Golongan), e.PositionName, string(e.PositionType), e.UnitID, e.Email, e.Phone, string(e.Status),
+			dateString(e.BirthDate), string(e.Sex), imp.im.ID, x.now, x.now})
+	}
+	if len(fresh) == 0 {
+		return res, nil
+	}
+	conn := x.queryer.(*sql.Conn)
+	err = conn.Raw(func(dc any) error {
+		n, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"employees"}, []string{"tenant_id", "nip", "name",
+			"search_name", "front_title", "back_title", "type", "golongan", "position_name", "position_type", "unit_id",
+			"email", "phone", "status", "birth_date", "sex", "import_id", "created_at", "updated_at"}, pgx.CopyFromRows(fresh))
+		res.inserted += n
+		return err
+	})
+	if err != nil {
+		return res, fmt.Errorf("store: copy employees: %w", err)
+	}
+	return res, nil
+}
+
+func dupProblem(r *ImportRow, firstLine int64) ImportProblem {
+	l := strconv.FormatInt(firstLine, 10)
+	return ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP,
+		Reason: netra.Msg("NIP ini sudah muncul di baris "+l+" berkas yang sama.", "This NIP already appears on line "+l+" of the same file.")}
+}
+
+// loadExisting fetches the stored employees with the given NIPs.
+func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (map[string]existing, error) {
+	var a args
+	ph := make([]string, len(nips))
+	for i, n := range nips {
+		ph[i] = a.add(n)
+	}
+	rows, err := x.QueryContext(ctx, `SELECT `+employeeCols+`, COALESCE(e.import_id, 0), t.path FROM employees e
+		JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id WHERE e.nip IN (`+strings.Join(ph, ", ")+`)`, a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: existing employees: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]existing)
+	for rows.Next() {
+		var o existing
+		if err := scanEmployee(rows, &o.e, &o.importID, &o.tpath); err != nil {
+			return nil, err
+		}
+		out[o.e.NIP] = o
+	}
+	return out, rows.Err()
+}
+
+// merge applies a row to an employee that already exists.
+func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, res *batchResult) error {
+	if o.importID == imp.im.ID {
+		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP,
+			Reason: netra.Msg("NIP ini muncul lebih dari sekali dalam berkas yang sama.", "This NIP appears more than once in the same file.")})
+		return nil
+	}
+	if !imp.scope.CoversUnit(o.e.TenantID, o.tpath, o.e.UnitPath) {
+		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP,
+			Reason: netra.Msg("NIP ini terdaftar di instansi atau unit lain di luar wewenang Anda; mutasi antarinstansi dicatat oleh instansi asal atau admin pusat.",
+				"This NIP is registered with another government or unit outside your scope; transfers between governments are recorded by the sending government or a national admin.")})
+		return nil
+	}
+	e := r.Employee
+	e.ID, e.CreatedAt = o.e.ID, o.e.CreatedAt
+	ch := employeeChanges(&o.e, &e)
+	if len(ch) == 0 {
+		res.unchanged++
+		_, err := x.ExecContext(ctx, `UPDATE employees SET import_id = $1 WHERE id = $2`, imp.im.ID, e.ID)
+		return err
+	}
+	if err := x.saveEmployee(ctx, &e, imp.im.ID); err != nil {
+		return err
+	}
+	res.updated++
+	return x.history(ctx, e.ID, "import:"+strconv.FormatInt(imp.im.ID, 10), ch)
+}
+
+// writeConn runs fn in a transaction on one dedicated connection, for work
+// that needs the driver underneath (COPY on PostgreSQL).
+func (s *Store) writeConn(ctx context.Context, a *netra.Actor, fn func(x *tx) error) error {
+	conn, err := s.w.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: connection: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	x := &tx{queryer: conn, s: s, actor: a, now: netra.Now().UnixMilli()}
+	if err := fn(x); err != nil {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
