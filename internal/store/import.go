@@ -233,7 +233,7 @@ type importTenant struct {
 	id      int64
 	code    string
 	path    string
-	err     *netra.Message // why rows cannot go to this tenant
+	err     *netra.Message        // why rows cannot go to this tenant
 	units   map[string]importUnit // by code
 	byNames map[string]importUnit // by lower-case "a > b > c"
 }
@@ -339,7 +339,6 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 	reject := func(r *ImportRow, col, val string, m netra.Message) {
 		problems = append(problems, ImportProblem{Line: r.Line, Column: col, Value: val, Reason: m})
 	}
-	now := netra.Now()
 	// Resolve tenants and units before the transaction: it only reads.
 	good := rows[:0:0]
 	for i := range rows {
@@ -384,9 +383,9 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 	apply := func(x *tx) error {
 		var err error
 		if imp.s.dialect == Postgres {
-			res, err = imp.writePostgres(ctx, x, good, now)
+			res, err = imp.writePostgres(ctx, x, good)
 		} else {
-			res, err = imp.writeSQLite(ctx, x, good, now)
+			res, err = imp.writeSQLite(ctx, x, good)
 		}
 		if err != nil {
 			return err
@@ -458,7 +457,7 @@ const insertEmployee = `INSERT INTO employees (tenant_id, nip, name, search_name
 	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id, created_at, updated_at)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`
 
-func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow, now time.Time) (batchResult, error) {
+func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (batchResult, error) {
 	var res batchResult
 	ins, err := x.queryer.(*sql.Tx).PrepareContext(ctx, insertEmployee+` ON CONFLICT (nip) DO NOTHING`)
 	if err != nil {
@@ -488,7 +487,7 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow, n
 	return res, nil
 }
 
-func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow, now time.Time) (batchResult, error) {
+func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow) (batchResult, error) {
 	var res batchResult
 	nips := make([]string, len(rows))
 	for i := range rows {
@@ -503,17 +502,17 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 	for i := range rows {
 		r := &rows[i]
 		e := &r.Employee
+		if line, dup := inBatch[e.NIP]; dup {
+			res.problems = append(res.problems, dupProblem(r, line))
+			continue
+		}
+		inBatch[e.NIP] = r.Line
 		if o, ok := old[e.NIP]; ok {
 			if err := imp.merge(ctx, x, r, o, &res); err != nil {
 				return res, err
 			}
 			continue
 		}
-		if line, dup := inBatch[e.NIP]; dup {
-			res.problems = append(res.problems, dupProblem(r, line))
-			continue
-		}
-		inBatch[e.NIP] = r.Line
 		fresh = append(fresh, []any{e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, string(e.Type),
 			string(e.Golongan), e.PositionName, string(e.PositionType), e.UnitID, e.Email, e.Phone, string(e.Status),
 			dateString(e.BirthDate), string(e.Sex), imp.im.ID, x.now, x.now})

@@ -29,7 +29,6 @@ import (
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
-
 )
 
 // Dialect names the database engine behind a Store.

@@ -1,0 +1,245 @@
+// Package imports runs employee roster imports: it stores the uploaded file,
+// checks that it can be read at all, and then streams it through the roster
+// parser into the store in batches, in the background (from the web) or in
+// the foreground (netra import employees). Both paths share Run.
+package imports
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"sync/atomic"
+	"time"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/blob"
+	"github.com/netra-id/netra/internal/jobs"
+	"github.com/netra-id/netra/internal/roster"
+	"github.com/netra-id/netra/internal/store"
+)
+
+// BatchSize is how many rows go into one transaction: large enough that
+// commits cost little, small enough that progress moves and memory stays flat.
+const BatchSize = 5000
+
+// Runner imports rosters.
+type Runner struct {
+	Store *store.Store
+	Blobs blob.Store
+	Now   func() time.Time // nil: time.Now
+}
+
+func (r *Runner) now() time.Time {
+	if r.Now != nil {
+		return r.Now().UTC()
+	}
+	return time.Now().UTC()
+}
+
+// Submit stores an uploaded roster for a tenant and queues its import. A
+// file that cannot be read at all is refused with a *roster.FileError and
+// leaves nothing behind.
+func (r *Runner) Submit(ctx context.Context, tenantID int64, filename string, body io.Reader) (*store.Import, error) {
+	im, err := r.stage(ctx, tenantID, filename, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Store.CreateImport(ctx, im, &store.Job{Kind: jobs.KindImport, MaxAttempts: 3}); err != nil {
+		_ = r.Blobs.Delete(context.WithoutCancel(ctx), im.BlobKey)
+		return nil, err
+	}
+	return im, nil
+}
+
+// stage copies the upload to blob storage, hashing it, and checks its header.
+func (r *Runner) stage(ctx context.Context, tenantID int64, filename string, body io.Reader) (*store.Import, error) {
+	var rnd [8]byte
+	_, _ = rand.Read(rnd[:])
+	key := "imports/" + r.now().Format("2006/01/02") + "/" + hex.EncodeToString(rnd[:]) + path.Ext(path.Base(filename))
+	h := sha256.New()
+	n, err := r.Blobs.Put(ctx, key, io.TeeReader(body, h))
+	if err != nil {
+		return nil, fmt.Errorf("imports: store upload: %w", err)
+	}
+	im := &store.Import{TenantID: tenantID, Filename: path.Base(filename), BlobKey: key, SizeBytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	f, err := r.Blobs.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	rd, err := roster.NewReader(f, im.Filename)
+	f.Close()
+	if err != nil {
+		_ = r.Blobs.Delete(context.WithoutCancel(ctx), key)
+		return nil, err
+	}
+	rd.Close()
+	return im, nil
+}
+
+// ImportFile imports a roster at once, as the actor in ctx, through the same
+// path as a queued import, and returns the finished import.
+func (r *Runner) ImportFile(ctx context.Context, tenantID int64, filename string, body io.Reader) (*store.Import, error) {
+	im, err := r.stage(ctx, tenantID, filename, body)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.Store.CreateImport(ctx, im, nil); err != nil {
+		return nil, err
+	}
+	if err := r.Run(ctx, im); err != nil {
+		return im, err
+	}
+	return im, nil
+}
+
+// Handler runs queued imports as the user who submitted them.
+func (r *Runner) Handler() jobs.Handler {
+	return func(ctx context.Context, j *store.Job) error {
+		var p struct {
+			ImportID int64 `json:"import_id"`
+		}
+		if err := json.Unmarshal([]byte(j.Payload), &p); err != nil {
+			return jobs.Permanent{Err: err}
+		}
+		sys := netra.WithActor(ctx, netra.System("import"))
+		im, err := r.Store.Import(sys, p.ImportID)
+		if err != nil {
+			return jobs.Permanent{Err: err}
+		}
+		if im.Status == store.ImportDone || im.Status == store.ImportFailed {
+			return nil
+		}
+		actor := netra.System("import")
+		if im.CreatedBy != 0 {
+			u, err := r.Store.UserByID(ctx, im.CreatedBy)
+			if err != nil {
+				return err
+			}
+			actor = &netra.Actor{UserID: u.ID, Label: "user:" + u.Username, Grants: u.Grants}
+		}
+		return r.Run(netra.WithActor(ctx, actor), im)
+	}
+}
+
+// batch is one transaction's worth of parsed rows.
+type batch struct {
+	rows      []store.ImportRow
+	problems  []store.ImportProblem
+	readBytes int64
+	rowsRead  int64
+}
+
+// Run reads the import's file and writes it in batches. Parsing runs in its
+// own goroutine so that on two cores it overlaps with the database work.
+// A file that turns out unreadable marks the import failed with its message.
+func (r *Runner) Run(ctx context.Context, im *store.Import) error {
+	imp, err := r.Store.NewImporter(ctx, im)
+	if err != nil {
+		return err
+	}
+	f, err := r.Blobs.Get(ctx, im.BlobKey)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	cr := &countingReader{r: f}
+	rd, err := roster.NewReader(cr, im.Filename)
+	if err != nil {
+		return r.fail(ctx, im, err)
+	}
+	defer rd.Close()
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan batch, 2)
+	parseErr := make(chan error, 1)
+	now := r.now()
+	go func() {
+		defer close(batches)
+		b := batch{}
+		for {
+			row, err := rd.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				parseErr <- err
+				return
+			}
+			b.rowsRead++
+			p, problems := roster.ParseRow(row, now)
+			if len(problems) > 0 {
+				for _, e := range problems {
+					b.problems = append(b.problems, store.ImportProblem{Line: int64(e.Line), Column: e.Column, Value: e.Value, Reason: e.Reason})
+				}
+			} else {
+				b.rows = append(b.rows, store.ImportRow{Line: int64(row.Line), Employee: p.Employee,
+					TenantCode: p.Government, UnitCode: p.UnitCode, UnitPath: p.UnitPath})
+			}
+			if b.rowsRead >= BatchSize {
+				b.readBytes = cr.n.Load()
+				select {
+				case batches <- b:
+				case <-ctx.Done():
+					return
+				}
+				b = batch{rows: make([]store.ImportRow, 0, BatchSize)}
+			}
+		}
+		b.readBytes = cr.n.Load()
+		select {
+		case batches <- b:
+		case <-ctx.Done():
+		}
+		parseErr <- nil
+	}()
+	for b := range batches {
+		if err := imp.Write(ctx, b.rows, b.problems, b.readBytes, b.rowsRead); err != nil {
+			cancel()
+			return r.fail(context.WithoutCancel(ctx), im, err)
+		}
+	}
+	if err := <-parseErr; err != nil {
+		return r.fail(ctx, im, err)
+	}
+	return r.Store.FinishImport(ctx, im, store.ImportDone, netra.Message{})
+}
+
+// fail marks the import failed with a message for the user.
+func (r *Runner) fail(ctx context.Context, im *store.Import, cause error) error {
+	msg := netra.Msg("Impor gagal karena kesalahan sistem; hubungi administrator.", "The import failed because of a system error; contact the administrator.")
+	var fe *roster.FileError
+	if errors.As(cause, &fe) {
+		msg = fe.Msg
+	}
+	if err := r.Store.FinishImport(ctx, im, store.ImportFailed, msg); err != nil {
+		return errors.Join(cause, err)
+	}
+	return cause
+}
+
+// WriteProblemsCSV writes the rejected cells of an import as a CSV report in lang.
+func WriteProblemsCSV(w io.Writer, ps []store.ImportProblem, lang string) error {
+	errs := make([]roster.RowError, len(ps))
+	for i, p := range ps {
+		errs[i] = roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: p.Reason}
+	}
+	return roster.WriteErrorsCSV(w, errs, lang)
+}
+
+// countingReader counts the bytes read, for progress.
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
