@@ -366,3 +366,86 @@ func (s *Store) UnitAncestors(ctx context.Context, u *netra.OrgUnit) ([]netra.Or
 	}
 	return out, rows.Err()
 }
+
+// UnitSeed is a unit to create together with the code of its parent.
+type UnitSeed struct {
+	Unit       netra.OrgUnit
+	ParentCode string // "" for a root unit
+}
+
+// CreateUnitTree creates, in one transaction, the units of a tenant's tree
+// that do not exist yet (matched by code), parents before children: the
+// way a new government's organisation tree is set up. Each created unit is
+// audited. It returns how many units were created.
+func (s *Store) CreateUnitTree(ctx context.Context, tenantID int64, seeds []UnitSeed) (int, error) {
+	sc, err := scopeOf(ctx, netra.PermUnitManage)
+	if err != nil {
+		return 0, err
+	}
+	created := 0
+	err = s.write(ctx, func(x *tx) error {
+		tpath, err := s.tenantPath(ctx, x, tenantID)
+		if err != nil {
+			return err
+		}
+		if !sc.CoversTenant(tpath) {
+			return fmt.Errorf("unit tree: %w", netra.ErrForbidden)
+		}
+		type ref struct {
+			id   int64
+			path string
+		}
+		known := map[string]ref{}
+		rows, err := x.QueryContext(ctx, `SELECT id, code, path FROM org_units WHERE tenant_id = $1`, tenantID)
+		if err != nil {
+			return fmt.Errorf("store: units: %w", err)
+		}
+		for rows.Next() {
+			var r ref
+			var code string
+			if err := rows.Scan(&r.id, &code, &r.path); err != nil {
+				rows.Close()
+				return err
+			}
+			known[code] = r
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range seeds {
+			u := seeds[i].Unit
+			if _, ok := known[u.Code]; ok {
+				continue
+			}
+			if err := u.Validate(); err != nil {
+				return fmt.Errorf("unit %s: %w", u.Code, err)
+			}
+			parentPath := "/"
+			if pc := seeds[i].ParentCode; pc != "" {
+				p, ok := known[pc]
+				if !ok {
+					return netra.Invalid("parent", netra.Msg("Unit induk "+pc+" dari "+u.Code+" tidak ada.", "The parent unit "+pc+" of "+u.Code+" does not exist."))
+				}
+				u.ParentID, parentPath = p.id, p.path
+			}
+			if err := x.QueryRowContext(ctx, `INSERT INTO org_units (tenant_id, parent_id, path, type, code, name, region_code,
+				head_position, created_at, updated_at) VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
+				tenantID, nullID(u.ParentID), u.Type, u.Code, u.Name, u.RegionCode, u.HeadPosition, x.now).Scan(&u.ID); err != nil {
+				return fmt.Errorf("store: insert unit %s: %w", u.Code, err)
+			}
+			u.Path = parentPath + strconv.FormatInt(u.ID, 10) + "/"
+			if _, err := x.ExecContext(ctx, `UPDATE org_units SET path = $1 WHERE id = $2`, u.Path, u.ID); err != nil {
+				return fmt.Errorf("store: unit path: %w", err)
+			}
+			known[u.Code] = ref{u.ID, u.Path}
+			if err := x.audit(ctx, tenantID, "unit.create", "unit", u.ID, map[string]any{
+				"code": u.Code, "name": u.Name, "type": u.Type, "parent_id": u.ParentID}); err != nil {
+				return err
+			}
+			created++
+		}
+		return nil
+	})
+	return created, err
+}

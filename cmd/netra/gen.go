@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/netra-id/netra/internal/roster"
+)
+
+func cmdGen(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "roster" {
+		fmt.Fprintln(stderr, "Usage: netra gen roster --employees N --seed S [--governments 62.71,65.71] [--format csv|xlsx] [-o FILE]")
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errUsage
+	}
+	fs := newFlags("gen roster", "gen roster --employees N --seed S [--governments CODES] [--format csv|xlsx] [-o FILE]", stderr)
+	n := fs.Int("employees", 1000, "number of employees")
+	seed := fs.Int64("seed", 1, "random seed: the same seed gives the same file")
+	govs := fs.String("governments", "", "comma-separated Kemendagri codes of the governments to cover (default: all 552)")
+	format := fs.String("format", "csv", "csv or xlsx (xlsx holds at most 1,048,575 rows)")
+	out := fs.String("o", "-", "output file (- for standard output)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *n < 1 {
+		return fmt.Errorf("--employees must be at least 1")
+	}
+	var codes []string
+	for _, c := range strings.Split(*govs, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			codes = append(codes, c)
+		}
+	}
+	w := stdout
+	if *out != "-" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	stats, err := roster.Generate(bw, roster.GenOptions{Employees: *n, Seed: *seed, Governments: codes, Format: *format})
+	if err != nil {
+		return err
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if *out != "-" {
+		fmt.Fprintf(stderr, "wrote %s: %+v\n", *out, stats)
+	}
+	return nil
+}

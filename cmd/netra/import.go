@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/imports"
+	"github.com/netra-id/netra/internal/roster"
+)
+
+func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
+	const syn = "import employees --tenant CODE [--errors OUT.csv] [--data DIR] [--db URL] FILE"
+	if len(args) == 0 || args[0] != "employees" {
+		fmt.Fprintln(stderr, "Usage: netra "+syn)
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+			return nil
+		}
+		return errUsage
+	}
+	fs := newFlags("import employees", syn, stderr)
+	st := storageFlags(fs, getenv)
+	tenant := fs.String("tenant", "", "Kemendagri code of the government the roster belongs to (62.71; 00 for a national roster with a KODE_INSTANSI column)")
+	errOut := fs.String("errors", "", "write the rejected rows to this CSV file")
+	lang := fs.String("lang", "id", "language of the messages: id or en")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *tenant == "" || fs.NArg() != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	path := fs.Arg(0)
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	s, err := st.open(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	b, err := st.openBlobs()
+	if err != nil {
+		return err
+	}
+	ctx = netra.WithActor(ctx, netra.System("cli"))
+	t, err := s.TenantByCode(ctx, *tenant)
+	if err != nil {
+		return fmt.Errorf("tenant %s: %w", *tenant, err)
+	}
+	start := time.Now()
+	r := &imports.Runner{Store: s, Blobs: b}
+	im, err := r.ImportFile(ctx, t.ID, filepath.Base(path), f)
+	var fe *roster.FileError
+	if errors.As(err, &fe) {
+		return errors.New(fe.Msg.In(*lang))
+	} else if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "import %d into %s (%s): %d rows read, %d inserted, %d updated, %d unchanged, %d rejected in %.1fs\n",
+		im.ID, t.Code, t.Name, im.RowsRead, im.Inserted, im.Updated, im.Unchanged, im.Rejected, time.Since(start).Seconds())
+	if im.Rejected == 0 {
+		return nil
+	}
+	ps, err := s.ImportProblems(ctx, im.ID, 0)
+	if err != nil {
+		return err
+	}
+	for i, p := range ps {
+		if i == 20 {
+			fmt.Fprintf(stdout, "… and %d more problems\n", len(ps)-20)
+			break
+		}
+		fmt.Fprintf(stdout, "line %d, %s %q: %s\n", p.Line, p.Column, p.Value, p.Reason.In(*lang))
+	}
+	if *errOut != "" {
+		ef, err := os.Create(*errOut)
+		if err != nil {
+			return err
+		}
+		defer ef.Close()
+		if err := imports.WriteProblemsCSV(ef, ps, *lang); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "rejected rows written to %s\n", *errOut)
+	}
+	return nil
+}
