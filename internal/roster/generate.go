@@ -1,0 +1,357 @@
+package roster
+
+import (
+	"bufio"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/wilayah"
+)
+
+// GenOptions controls Generate.
+type GenOptions struct {
+	// Employees is the total number of rows, spread over the governments.
+	Employees int
+	// Seed makes the output reproducible: the same options give the same bytes.
+	Seed int64
+	// Governments lists Kemendagri codes ("62", "62.71"; "00" is the national
+	// government). Empty means all 552 regional governments.
+	Governments []string
+	// Format is "csv" (the default) or "xlsx". XLSX holds at most
+	// MaxXLSXRows employees.
+	Format string
+	// Now is the reference date: no appointment is later, and ages are
+	// counted from it. Zero means 2026-01-01, so that the output does not
+	// change with the clock.
+	Now time.Time
+	// Data is the area data; nil means wilayah.Load.
+	Data *wilayah.Data
+}
+
+// GenStats says what Generate wrote.
+type GenStats struct {
+	Rows        int
+	Governments int
+	Units       int // units in the trees of those governments
+	Bytes       int64
+	ByType      map[netra.EmploymentType]int
+}
+
+// MaxXLSXRows is the most employees an XLSX roster holds: a sheet has
+// 1,048,576 rows, one of which is the header.
+const MaxXLSXRows = 1<<20 - 1
+
+// DefaultNow is the reference date Generate uses when GenOptions.Now is zero.
+func DefaultNow() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC) }
+
+// Generate writes a synthetic roster of opts.Employees rows with the
+// canonical header (KODE_INSTANSI included): employees spread over the
+// governments by a rough weight of their size (provinces and big cities get
+// more), over each government's UnitTree (schools and health centres get
+// the most, every unit gets its head first), with realistic names of the
+// region, titles, ranks consistent with type, position and age, and valid,
+// unique identifiers. It streams: the whole process stays near 75 MB
+// whatever the size (measured at 5.6 million rows, 1.2 GB of CSV).
+func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
+	stats := GenStats{ByType: map[netra.EmploymentType]int{}}
+	format := strings.ToLower(opts.Format)
+	switch {
+	case opts.Employees < 0:
+		return stats, errors.New("roster: the number of employees cannot be negative")
+	case format != "" && format != "csv" && format != "xlsx":
+		return stats, fmt.Errorf("roster: unknown format %q (use csv or xlsx)", opts.Format)
+	case format == "xlsx" && opts.Employees > MaxXLSXRows:
+		return stats, fmt.Errorf("roster: %d employees do not fit in one XLSX sheet (at most %d); use CSV", opts.Employees, MaxXLSXRows)
+	}
+	d := opts.Data
+	if d == nil {
+		var err error
+		if d, err = wilayah.Load(); err != nil {
+			return stats, err
+		}
+	}
+	govs, err := selectGovernments(d, opts.Governments)
+	if err != nil {
+		return stats, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = DefaultNow()
+	}
+	g := NewGenerator(opts.Seed, now, d)
+	counts := apportion(opts.Employees, govWeights(d, govs))
+
+	cw := &countingWriter{w: w}
+	var sink rowSink
+	if format == "xlsx" {
+		sink, err = newXLSXSink(cw)
+	} else {
+		sink = newCSVSink(cw)
+	}
+	if err != nil {
+		return stats, err
+	}
+	header := make([]string, len(Columns))
+	for i, c := range Columns {
+		header[i] = c.Name
+	}
+	if err := sink.write(header); err != nil {
+		return stats, err
+	}
+	rec := make([]string, len(Columns))
+	for i, gov := range govs {
+		units := UnitTree(gov, d)
+		stats.Governments++
+		stats.Units += len(units)
+		err := g.run(gov, units, counts[i], func(r *genRow) error {
+			e := &r.Employee
+			rec[iNIP], rec[iName], rec[iFrontTitle], rec[iBackTitle] = e.NIP, e.Name, e.FrontTitle, e.BackTitle
+			rec[iType], rec[iGolongan], rec[iPosition] = typeLabel(e.Type), string(e.Golongan), e.PositionName
+			rec[iPositionType], rec[iUnitCode], rec[iUnitPath] = positionLabel(e.PositionType), r.UnitCode, r.unitPath
+			rec[iEmail], rec[iPhone], rec[iStatus], rec[iGovernment] = e.Email, e.Phone, r.status, gov.Code
+			stats.Rows++
+			stats.ByType[e.Type]++
+			return sink.write(rec)
+		})
+		if err != nil {
+			return stats, err
+		}
+	}
+	if err := sink.close(); err != nil {
+		return stats, err
+	}
+	stats.Bytes = cw.n
+	return stats, nil
+}
+
+// typeLabel and positionLabel write the Indonesian labels the parsers read
+// back; a switch avoids a map lookup per row.
+func typeLabel(t netra.EmploymentType) string {
+	switch t {
+	case netra.PNS:
+		return "PNS"
+	case netra.CPNS:
+		return "CPNS"
+	case netra.PPPK:
+		return "PPPK"
+	case netra.PPPKParuhWaktu:
+		return "PPPK Paruh Waktu"
+	}
+	return "Non-ASN"
+}
+
+func positionLabel(p netra.PositionType) string { return p.Label("id") }
+
+// selectGovernments resolves codes to areas; "00" is the national government.
+func selectGovernments(d *wilayah.Data, codes []string) ([]wilayah.Area, error) {
+	if len(codes) == 0 {
+		return d.Governments(), nil
+	}
+	out := make([]wilayah.Area, 0, len(codes))
+	seen := map[string]bool{}
+	for _, c := range codes {
+		c = strings.TrimSpace(c)
+		if seen[c] {
+			return nil, fmt.Errorf("roster: government %s is listed twice", c)
+		}
+		seen[c] = true
+		if c == netra.NationalCode {
+			out = append(out, wilayah.Area{Code: c, Name: "Badan Kepegawaian Negara"})
+			continue
+		}
+		a, ok := d.Lookup(c)
+		if lvl, _ := netra.LevelOfCode(c); !ok || (lvl != netra.LevelProvince && lvl != netra.LevelRegency && lvl != netra.LevelCity) {
+			return nil, fmt.Errorf("roster: %q is not a government code (for example 62 or 62.71)", c)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// govWeights estimates each government's workforce from what the area data
+// knows: districts and villages for regencies, kelurahan for cities (dense
+// and staffed), regencies for provinces (which employ the senior-high
+// teachers). Jakarta's province employs what elsewhere the cities do; its
+// administrative cities have few employees of their own.
+func govWeights(d *wilayah.Data, govs []wilayah.Area) []int64 {
+	ws := make([]int64, len(govs))
+	for i, gov := range govs {
+		lvl, _ := netra.LevelOfCode(gov.Code)
+		var w int64
+		switch {
+		case lvl == netra.LevelNational:
+			w = 4000
+		case lvl == netra.LevelProvince:
+			w = 4000 + 800*int64(len(d.Regencies(gov.Code)))
+			if gov.Code == "31" {
+				w *= 5
+			}
+		case strings.Contains(gov.Name, "Administrasi"):
+			w = 800
+		default:
+			dists := d.Districts(gov.Code)
+			var villages, kel int64
+			for _, dist := range dists {
+				for _, v := range d.Villages(dist.Code) {
+					villages++
+					if v.IsKelurahan() {
+						kel++
+					}
+				}
+			}
+			if lvl == netra.LevelCity {
+				w = 2500 + 500*int64(len(dists)) + 25*kel
+			} else {
+				w = 2500 + 300*int64(len(dists)) + 8*villages
+			}
+		}
+		ws[i] = w
+	}
+	return ws
+}
+
+// apportion splits total in proportion to weights by largest remainder, so
+// that the parts add up exactly; ties go to the earlier entry.
+func apportion(total int, weights []int64) []int {
+	out := make([]int, len(weights))
+	var sum int64
+	for _, w := range weights {
+		sum += w
+	}
+	if sum == 0 || total <= 0 {
+		return out
+	}
+	type rem struct {
+		i int
+		r int64
+	}
+	rems := make([]rem, len(weights))
+	given := 0
+	for i, w := range weights {
+		q := int64(total) * w
+		out[i] = int(q / sum)
+		given += out[i]
+		rems[i] = rem{i, q % sum}
+	}
+	slices.SortStableFunc(rems, func(a, b rem) int {
+		switch {
+		case a.r > b.r:
+			return -1
+		case a.r < b.r:
+			return 1
+		}
+		return 0
+	})
+	for k := 0; given < total; k++ {
+		out[rems[k%len(rems)].i]++
+		given++
+	}
+	return out
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// rowSink is where Generate writes records.
+type rowSink interface {
+	write(rec []string) error
+	close() error
+}
+
+type csvSink struct {
+	bw *bufio.Writer
+	cw *csv.Writer
+}
+
+func newCSVSink(w io.Writer) *csvSink {
+	bw := bufio.NewWriterSize(w, bufSize)
+	return &csvSink{bw: bw, cw: csv.NewWriter(bw)}
+}
+
+func (s *csvSink) write(rec []string) error {
+	if err := s.cw.Write(rec); err != nil {
+		return fmt.Errorf("roster: write: %w", err)
+	}
+	return nil
+}
+
+func (s *csvSink) close() error {
+	s.cw.Flush()
+	if err := s.cw.Error(); err != nil {
+		return fmt.Errorf("roster: write: %w", err)
+	}
+	if err := s.bw.Flush(); err != nil {
+		return fmt.Errorf("roster: write: %w", err)
+	}
+	return nil
+}
+
+// xlsxSink writes one sheet with excelize's StreamWriter, which keeps rows
+// on disk rather than in memory.
+type xlsxSink struct {
+	w    io.Writer
+	book *excelize.File
+	sw   *excelize.StreamWriter
+	row  int
+	vals []any
+}
+
+const sheetName = "Pegawai"
+
+func newXLSXSink(w io.Writer) (*xlsxSink, error) {
+	book := excelize.NewFile()
+	if err := book.SetSheetName("Sheet1", sheetName); err != nil {
+		return nil, fmt.Errorf("roster: xlsx: %w", err)
+	}
+	sw, err := book.NewStreamWriter(sheetName)
+	if err != nil {
+		return nil, fmt.Errorf("roster: xlsx: %w", err)
+	}
+	return &xlsxSink{w: w, book: book, sw: sw, vals: make([]any, len(Columns))}, nil
+}
+
+func (s *xlsxSink) write(rec []string) error {
+	s.row++
+	cell, err := excelize.CoordinatesToCellName(1, s.row)
+	if err != nil {
+		return fmt.Errorf("roster: xlsx: %w", err)
+	}
+	for i, v := range rec {
+		s.vals[i] = v
+	}
+	if err := s.sw.SetRow(cell, s.vals); err != nil {
+		return fmt.Errorf("roster: xlsx row %d: %w", s.row, err)
+	}
+	return nil
+}
+
+func (s *xlsxSink) close() error {
+	err := s.sw.Flush()
+	if err == nil {
+		err = s.book.Write(s.w)
+	}
+	if cerr := s.book.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("roster: xlsx: %w", err)
+	}
+	return nil
+}
