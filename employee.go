@@ -146,38 +146,47 @@ var pangkat = map[Golongan]string{
 // Pangkat returns the rank title of a PNS golongan ("III/a" → "Penata Muda").
 func (g Golongan) Pangkat() string { return pangkat[g] }
 
+// golonganKeys maps the squashed, upper-case form of every rank ("IIIA",
+// "IX") to its canonical form; built once, read-only.
+var golonganKeys = func() map[string]Golongan {
+	m := make(map[string]Golongan, len(GolonganPNS)+len(GolonganPPPK))
+	for _, g := range GolonganPNS {
+		m[golonganKey(g)] = g
+	}
+	for _, g := range GolonganPPPK {
+		m[string(g)] = g
+	}
+	return m
+}()
+
+func golonganKey(g Golongan) string { return strings.ToUpper(strings.ReplaceAll(string(g), "/", "")) }
+
+// canonical reports whether g is a rank written in its canonical form.
+func (g Golongan) canonical() bool { return g != "" && golonganKeys[golonganKey(g)] == g }
+
+// isPNSRank reports whether g is one of the PNS ranks (I/a … IV/e).
+func isPNSRank(g Golongan) bool { return g.canonical() && strings.Contains(string(g), "/") }
+
 // ParseGolongan reads a rank as rosters write it ("III/a", "3a", "III-A",
 // "IX") and returns its canonical form. ok is false for an unknown rank.
 func ParseGolongan(s string) (Golongan, bool) {
-	k := strings.ToUpper(strings.NewReplacer(" ", "", "/", "", "-", "", ".", "").Replace(strings.TrimSpace(s)))
-	if k == "" {
-		return "", false
-	}
-	arabic := map[byte]string{'1': "I", '2': "II", '3': "III", '4': "IV"}
-	if r, ok := arabic[k[0]]; ok && len(k) == 2 {
-		k = r + k[1:]
-	}
-	for _, g := range GolonganPNS {
-		if strings.ReplaceAll(strings.ToUpper(string(g)), "/", "") == k {
-			return g, true
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == ' ' || c == '/' || c == '-' || c == '.' || c == '\t':
+		case c >= 'a' && c <= 'z':
+			b.WriteByte(c - 'a' + 'A')
+		default:
+			b.WriteByte(c)
 		}
 	}
-	for _, g := range GolonganPPPK {
-		if string(g) == k {
-			return g, true
-		}
+	k := b.String()
+	if len(k) == 2 && k[0] >= '1' && k[0] <= '4' {
+		k = [...]string{"I", "II", "III", "IV"}[k[0]-'1'] + k[1:]
 	}
-	return "", false
-}
-
-// isPNSRank reports whether g is one of the PNS ranks.
-func isPNSRank(g Golongan) bool {
-	for _, x := range GolonganPNS {
-		if x == g {
-			return true
-		}
-	}
-	return false
+	g, ok := golonganKeys[k]
+	return g, ok
 }
 
 // EmployeeStatus is where an employee stands.
@@ -211,8 +220,11 @@ func (s EmployeeStatus) Label(lang string) string { return statusLabels[s].In(la
 
 // ParseEmployeeStatus reads a status as rosters write it ("Aktif", "Pensiun", "MPP"…).
 func ParseEmployeeStatus(s string) (EmployeeStatus, bool) {
+	if strings.TrimSpace(s) == "" {
+		return StatusActive, true
+	}
 	switch squash(s) {
-	case "", "aktif", "active", "cltn", "tugasbelajar", "mpp":
+	case "aktif", "active", "cltn", "tugasbelajar", "mpp":
 		return StatusActive, true
 	case "pindah", "pindahkeluar", "mutasi", "mutasikeluar", "movedout":
 		return StatusMovedOut, true
@@ -329,10 +341,8 @@ func (e *Employee) Validate(now time.Time) error {
 		v.Add("golongan", Msg("Golongan PNS harus I/a sampai IV/e.", "A PNS rank must be I/a to IV/e."))
 	case (e.Type == PPPK || e.Type == PPPKParuhWaktu) && isPNSRank(e.Golongan):
 		v.Add("golongan", Msg("Golongan PPPK harus I sampai XVII.", "A PPPK salary group must be I to XVII."))
-	default:
-		if _, ok := ParseGolongan(string(e.Golongan)); !ok {
-			v.Add("golongan", Msg("Golongan tidak dikenal.", "Unknown rank."))
-		}
+	case !e.Golongan.canonical():
+		v.Add("golongan", Msg("Golongan tidak dikenal.", "Unknown rank."))
 	}
 	if !e.PositionType.Valid() {
 		v.Add("position_type", Msg("Jenis jabatan harus JPT Utama/Madya/Pratama, Administrator, Pengawas, Fungsional atau Pelaksana.", "The position type must be JPT utama/madya/pratama, administrator, pengawas, fungsional or pelaksana."))

@@ -302,7 +302,7 @@ func (s *Store) Units(ctx context.Context, f UnitFilter) ([]netra.OrgUnit, error
 		where = append(where, "u.closed_at IS NULL")
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 5000 {
+	if limit <= 0 {
 		limit = 5000
 	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+unitCols+`,

@@ -228,14 +228,6 @@ func fromMS(v int64) time.Time {
 	return time.UnixMilli(v).UTC()
 }
 
-// nullMS is like fromMS for nullable columns.
-func nullMS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return fromMS(v.Int64)
-}
-
 // nullID returns nil for 0, so optional references are stored as NULL.
 func nullID(id int64) any {
 	if id == 0 {

@@ -28,7 +28,7 @@ CREATE TABLE org_units (
     updated_at     BIGINT  NOT NULL,
     UNIQUE (tenant_id, code)
 );
-CREATE INDEX org_units_parent ON org_units (tenant_id, parent_id);
+CREATE INDEX org_units_parent ON org_units (parent_id);
 CREATE INDEX org_units_path ON org_units (tenant_id, path);
 
 CREATE TABLE employees (
