@@ -12,11 +12,11 @@ import (
 )
 
 func cmdGen(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		args = []string{"roster", "-h"} // the flags of the one thing gen makes
+	}
 	if len(args) == 0 || args[0] != "roster" {
 		fmt.Fprintln(stderr, "Usage: netra gen roster --employees N --seed S [--governments 62.71,65.71] [--format csv|xlsx] [-o FILE]")
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
 		return errUsage
 	}
 	fs := newFlags("gen roster", "gen roster --employees N --seed S [--governments CODES] [--format csv|xlsx] [-o FILE]", stderr)
@@ -38,20 +38,30 @@ func cmdGen(ctx context.Context, args []string, getenv env, stdin io.Reader, std
 		}
 	}
 	w := stdout
+	var f *os.File
 	if *out != "-" {
-		f, err := os.Create(*out)
-		if err != nil {
+		var err error
+		if f, err = os.Create(*out); err != nil {
 			return err
 		}
-		defer f.Close()
 		w = f
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
 	stats, err := roster.Generate(bw, roster.GenOptions{Employees: *n, Seed: *seed, Governments: codes, Format: *format})
-	if err != nil {
-		return err
+	if err == nil {
+		err = bw.Flush()
 	}
-	if err := bw.Flush(); err != nil {
+	if f != nil {
+		// A failed or short write must not leave a truncated roster that
+		// looks like a good one.
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(*out)
+		}
+	}
+	if err != nil {
 		return err
 	}
 	if *out != "-" {

@@ -12,15 +12,16 @@ import (
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/imports"
 	"github.com/netra-id/netra/internal/roster"
+	"github.com/netra-id/netra/internal/store"
 )
 
 func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
 	const syn = "import employees --tenant CODE [--errors OUT.csv] [--data DIR] [--db URL] FILE"
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
+		args = []string{"employees", "-h"} // the flags of the one thing import reads
+	}
 	if len(args) == 0 || args[0] != "employees" {
 		fmt.Fprintln(stderr, "Usage: netra "+syn)
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
-			return nil
-		}
 		return errUsage
 	}
 	fs := newFlags("import employees", syn, stderr)
@@ -28,14 +29,15 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 	tenant := fs.String("tenant", "", "Kemendagri code of the government the roster belongs to (62.71; 00 for a national roster with a KODE_INSTANSI column)")
 	errOut := fs.String("errors", "", "write the rejected rows to this CSV file")
 	lang := fs.String("lang", "id", "language of the messages: id or en")
-	if err := parse(fs, args[1:]); err != nil {
+	files, err := parseArgs(fs, args[1:])
+	if err != nil {
 		return err
 	}
-	if *tenant == "" || fs.NArg() != 1 {
+	if *tenant == "" || len(files) != 1 {
 		fs.Usage()
 		return errUsage
 	}
-	path := fs.Arg(0)
+	path := files[0]
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -66,12 +68,14 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 	}
 	fmt.Fprintf(stdout, "import %d into %s (%s): %d rows read, %d inserted, %d updated, %d unchanged, %d rejected in %.1fs\n",
 		im.ID, t.Code, t.Name, im.RowsRead, im.Inserted, im.Updated, im.Unchanged, im.Rejected, time.Since(start).Seconds())
-	if im.Rejected == 0 {
+	if im.Rejected == 0 && *errOut == "" {
 		return nil
 	}
-	ps, err := s.ImportProblems(ctx, im.ID, 0)
-	if err != nil {
-		return err
+	var ps []store.ImportProblem
+	if im.Rejected > 0 {
+		if ps, err = s.ImportProblems(ctx, im.ID, 0); err != nil {
+			return err
+		}
 	}
 	for i, p := range ps {
 		if i == 20 {
@@ -81,12 +85,17 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 		fmt.Fprintf(stdout, "line %d, %s %q: %s\n", p.Line, p.Column, p.Value, p.Reason.In(*lang))
 	}
 	if *errOut != "" {
+		// Written even when empty, so that a report left by an earlier run
+		// is not mistaken for this one's.
 		ef, err := os.Create(*errOut)
 		if err != nil {
 			return err
 		}
-		defer ef.Close()
-		if err := imports.WriteProblemsCSV(ef, ps, *lang); err != nil {
+		err = imports.WriteProblemsCSV(ef, ps, *lang)
+		if cerr := ef.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "rejected rows written to %s\n", *errOut)

@@ -58,8 +58,9 @@ func commands() []command {
 }
 
 func run(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		if len(args) > 1 {
+	isHelp := func(s string) bool { return s == "help" || s == "-h" || s == "--help" }
+	if len(args) == 0 || isHelp(args[0]) {
+		if len(args) > 1 && !isHelp(args[1]) { // "help help" would loop
 			return run(ctx, []string{args[1], "-h"}, getenv, stdin, stdout, stderr)
 		}
 		usage(stdout)
@@ -112,4 +113,26 @@ func parse(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// parseArgs is parse for commands with positional arguments: flags may come
+// before, between and after them ("import employees --tenant 62.71 FILE
+// --errors out.csv"), as people type them; "--" ends the flags. It returns
+// the positional arguments.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if n := len(args) - len(rest); n > 0 && args[n-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
 }

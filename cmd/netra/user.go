@@ -75,37 +75,56 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 		}
 		return auth.RandomToken()[:20], true, nil
 	}
-	grant := func(u *netra.User) error {
+	// target is the grant --role, --tenant and --unit name; resolve finds it
+	// before anything is written, so that a mistyped role or code leaves no
+	// half-made user behind.
+	type target struct {
+		role     netra.Role
+		tid, uid int64
+	}
+	resolve := func() (target, error) {
 		r := netra.Role(*role)
 		if !r.Valid() || r == netra.RoleEmployee {
-			return fmt.Errorf("unknown staff role %q", *role)
+			return target{}, fmt.Errorf("unknown staff role %q", *role)
 		}
-		var tid, uid int64
-		if *tenant != "" {
-			t, err := s.TenantByCode(ctx, *tenant)
+		if r == netra.RoleSuperAdmin {
+			return target{role: r}, nil // the whole installation
+		}
+		if *tenant == "" {
+			return target{}, fmt.Errorf("role %s needs --tenant CODE", r)
+		}
+		t, err := s.TenantByCode(ctx, *tenant)
+		if err != nil {
+			return target{}, fmt.Errorf("tenant %s: %w", *tenant, err)
+		}
+		tg := target{role: r, tid: t.ID}
+		if *unit != "" {
+			un, err := s.UnitByCode(ctx, t.ID, *unit)
 			if err != nil {
-				return fmt.Errorf("tenant %s: %w", *tenant, err)
+				return target{}, fmt.Errorf("unit %s: %w", *unit, err)
 			}
-			tid = t.ID
-			if *unit != "" {
-				un, err := s.UnitByCode(ctx, t.ID, *unit)
-				if err != nil {
-					return fmt.Errorf("unit %s: %w", *unit, err)
-				}
-				uid = un.ID
-			}
+			tg.uid = un.ID
 		}
+		return tg, nil
+	}
+	grant := func(u *netra.User, tg target) error {
 		if *revoke {
 			for _, g := range u.Grants {
-				if g.Role == r && g.TenantID == tid && g.UnitID == uid {
+				if g.Role == tg.role && g.TenantID == tg.tid && g.UnitID == tg.uid {
 					return s.Revoke(ctx, g.ID)
 				}
 			}
-			return fmt.Errorf("%s does not hold %s there", u.Username, r)
+			return fmt.Errorf("%s does not hold %s there", u.Username, tg.role)
 		}
-		return s.Grant(ctx, u.ID, r, tid, uid)
+		return s.Grant(ctx, u.ID, tg.role, tg.tid, tg.uid)
 	}
 	if sub == "add" {
+		var tg target
+		if *role != "" {
+			if tg, err = resolve(); err != nil {
+				return err
+			}
+		}
 		pw, generated, err := password()
 		if err != nil {
 			return err
@@ -122,7 +141,7 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 			return err
 		}
 		if *role != "" {
-			if err := grant(u); err != nil {
+			if err := grant(u, tg); err != nil {
 				return err
 			}
 		}
@@ -139,7 +158,11 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 	}
 	switch sub {
 	case "role":
-		if err := grant(u); err != nil {
+		tg, err := resolve()
+		if err != nil {
+			return err
+		}
+		if err := grant(u, tg); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "roles of %s updated\n", u.Username)
