@@ -53,6 +53,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	dbURL := fs.String("db", "", "PostgreSQL server URL (default: the PG* environment)")
 	seed := fs.Int64("seed", 1, "roster seed")
 	dir := fs.String("dir", "", "work folder (default: a temporary folder, removed afterwards)")
+	keep := fs.Bool("keep", false, "keep the database Netra imported into (for the list benchmark) and print its URL")
 	profDir := fs.String("profile", "", "write CPU profiles of both phases (netra.cpu, bare.cpu) to this folder")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -98,7 +99,11 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		res, err := runPhase(ctx, ph, url, file, work, *profDir, stderr)
-		drop()
+		if *keep && ph == "netra" && err == nil {
+			fmt.Fprintf(stderr, "kept the imported database: %s\n", url)
+		} else {
+			drop()
+		}
 		if err != nil {
 			return fmt.Errorf("phase %s: %w", ph, err)
 		}

@@ -3,6 +3,7 @@
 //
 //	go run ./cmd/netra-bench import -n 5600000 -engine sqlite
 //	go run ./cmd/netra-bench import -n 5600000 -engine postgres   # PG* environment or -db URL
+//	go run ./cmd/netra-bench list -db sqlite:DIR/netra.db          # after import -keep -dir DIR
 //
 // Each measured phase runs in a child process of its own, so that the peak
 // memory reported is that phase's alone.
@@ -40,12 +41,14 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: netra-bench import -n N -engine sqlite|postgres [-db URL] [-seed S] [-dir DIR]")
+		fmt.Fprintln(stderr, "Usage: netra-bench import -n N -engine sqlite|postgres [-db URL] [-seed S] [-dir DIR] [-keep]\n       netra-bench list -db URL   (on a database kept by import -keep)")
 		return flag.ErrHelp
 	}
 	switch args[0] {
 	case "import":
 		return benchImport(ctx, args[1:], stdout, stderr)
+	case "list":
+		return benchList(ctx, args[1:], stdout, stderr)
 	case "_phase":
 		res, err := phase(ctx, args[1:], stderr)
 		if err != nil {

@@ -70,3 +70,21 @@ func (r *rowSource) Next() bool {
 func (r *rowSource) Values() ([]any, error) { return r.cur, nil }
 func (r *rowSource) Err() error             { return nil }
 
+
+// BarePage reads 50 employees by primary key with no join, filter or
+// count: the baseline the list benchmark sets the employee list against.
+func (s *Store) BarePage(ctx context.Context) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, nip, name, unit_id FROM employees ORDER BY id LIMIT 50`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, unit int64
+		var nip, name string
+		if err := rows.Scan(&id, &nip, &name, &unit); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/store"
+)
+
+// benchList times the employee list queries behind the employee page on a
+// database that already holds a national roster (import -keep), next to the
+// bare baseline of reading one page of the table by its primary key.
+func benchList(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("list", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	dbURL := fs.String("db", "", "database holding a national roster (from import -keep)")
+	n := fs.Int("n", 30, "runs of each query")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	s, err := store.Open(ctx, *dbURL)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sys := netra.WithActor(ctx, netra.System("bench"))
+	city, err := s.TenantByCode(sys, "32.73") // Kota Bandung: one of the largest rosters
+	if err != nil {
+		return err
+	}
+	units, err := s.Units(sys, store.UnitFilter{TenantID: city.ID, Search: "Dinas Pendidikan"})
+	if err != nil || len(units) == 0 {
+		return fmt.Errorf("no Dinas Pendidikan in %s: %v", city.Code, err)
+	}
+	admin := netra.WithActor(ctx, &netra.Actor{UserID: 1, Label: "bench", Grants: []netra.Grant{{Role: netra.RoleTenantAdmin,
+		TenantID: city.ID, TenantPath: "/00/32/32.73/"}}})
+	first, err := s.Employees(sys, store.EmployeeFilter{Limit: 50})
+	if err != nil {
+		return err
+	}
+	deep, err := s.Employees(sys, store.EmployeeFilter{TenantID: city.ID, Limit: 500})
+	if err != nil {
+		return err
+	}
+	cases := []struct {
+		name string
+		ctx  context.Context
+		f    store.EmployeeFilter
+	}{
+		{"national, first page (super admin)", sys, store.EmployeeFilter{}},
+		{"national, name search \"siti\"", sys, store.EmployeeFilter{Search: "siti"}},
+		{"national, NIP prefix", sys, store.EmployeeFilter{Search: first.Employees[0].NIP[:10]}},
+		{"one city (tenant admin), first page", admin, store.EmployeeFilter{TenantID: city.ID}},
+		{"one city, name search \"budi\"", admin, store.EmployeeFilter{TenantID: city.ID, Search: "budi"}},
+		{"one city, unit subtree (Dinas Pendidikan)", admin, store.EmployeeFilter{TenantID: city.ID, UnitID: units[0].ID}},
+		{"one city, PPPK fungsional", admin, store.EmployeeFilter{TenantID: city.ID, Type: netra.PPPK, PositionType: netra.Fungsional}},
+		{"one city, page after 500", admin, store.EmployeeFilter{TenantID: city.ID, After: deep.Next}},
+	}
+	fmt.Fprintf(stdout, "employee list on %s (%s), %d runs each, 50 rows a page with the capped count\n", s.URL(), s.Dialect(), *n)
+	for _, c := range cases {
+		var total int
+		p50, p95, err := timeIt(*n, func() error {
+			p, err := s.Employees(c.ctx, c.f)
+			if err == nil {
+				total = p.Total
+			}
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		fmt.Fprintf(stdout, "  %-45s p50 %6.1f ms  p95 %6.1f ms  (matches: %d)\n", c.name, p50, p95, total)
+	}
+	b50, b95, err := timeIt(*n, func() error { return s.BarePage(ctx) })
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "  %-45s p50 %6.1f ms  p95 %6.1f ms\n", "baseline: 50 rows by primary key", b50, b95)
+	return nil
+}
+
+func timeIt(n int, f func() error) (p50, p95 float64, err error) {
+	d := make([]float64, 0, n)
+	for range n {
+		start := time.Now()
+		if err := f(); err != nil {
+			return 0, 0, err
+		}
+		d = append(d, float64(time.Since(start).Microseconds())/1000)
+	}
+	slices.Sort(d)
+	return d[len(d)/2], d[(len(d)*95)/100], nil
+}

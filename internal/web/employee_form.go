@@ -1,0 +1,246 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/store"
+)
+
+type employeeFormPage struct {
+	*page
+	Tenant     *netra.Tenant
+	Employee   *netra.Employee // nil for a new employee
+	Choose     []field         // the government chooser, when the actor writes in several
+	Fields     []field
+	Action     string
+	UnitByCode bool
+}
+
+// writableTenants lists the governments where the actor may write employees.
+func (s *Server) writableTenants(r *http.Request) ([]store.TenantSummary, error) {
+	ts, err := s.store.Tenants(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	sc := info(r).actor.ScopeFor(netra.PermEmployeeWrite)
+	var out []store.TenantSummary
+	for _, t := range ts {
+		if sc.ReachesTenant(t.ID, tenantPathOf(t.Code)) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// employeeFormData builds the employee form for tenant t from the values in e.
+func (s *Server) employeeFormData(r *http.Request, p *page, t *netra.Tenant, e *netra.Employee, isNew bool) (*employeeFormPage, error) {
+	d := &employeeFormPage{page: p, Tenant: t, Action: "/pegawai"}
+	if !isNew {
+		d.Employee, d.Action = e, "/pegawai/"+strconv.FormatInt(e.ID, 10)+"/ubah"
+	}
+	units, err := s.store.Units(r.Context(), store.UnitFilter{TenantID: t.ID, Limit: maxUnitChoices + 1})
+	if err != nil {
+		return nil, err
+	}
+	a := info(r).actor
+	var unit field
+	if len(units) > maxUnitChoices {
+		d.UnitByCode = true
+		code := ""
+		if e.UnitID != 0 {
+			if u, err := s.store.Unit(r.Context(), e.UnitID); err == nil {
+				code = u.Code
+			}
+		}
+		unit = field{Name: "unit", Label: p.T("employee.unit.code"), Hint: p.T("employee.unit.code.hint"), Type: "text", Value: code, Required: true}
+	} else {
+		writable := units[:0:0]
+		for _, u := range units {
+			if covers(a, netra.PermEmployeeWrite, t, u.Path) {
+				writable = append(writable, u)
+			}
+		}
+		unit = field{Name: "unit", Label: p.T("employee.unit"), Type: "select", Required: true,
+			Options: unitOptions(writable, e.UnitID, p.T("employee.unit.choose"))}
+	}
+	nip := field{Name: "nip", Label: p.T("employee.nip"), Hint: p.T("employee.nip.hint"), Type: "text", Value: e.NIP,
+		InputMode: "numeric", Required: true, MaxLength: 24}
+	if !isNew {
+		nip.Readonly, nip.Hint, nip.Value = true, p.T("employee.nip.fixed"), netra.FormatNIP(e.NIP)
+	}
+	d.Fields = []field{
+		nip,
+		{Name: "name", Label: p.T("employee.name"), Hint: p.T("employee.name.hint"), Type: "text", Value: e.Name, Required: true, MaxLength: 150},
+		{Name: "front_title", Label: p.T("employee.front_title"), Type: "text", Value: e.FrontTitle, MaxLength: 50},
+		{Name: "back_title", Label: p.T("employee.back_title"), Type: "text", Value: e.BackTitle, MaxLength: 100},
+		{Name: "type", Label: p.T("employee.type"), Type: "select", Required: true, Options: typeOptions(p, string(e.Type), p.T("employee.choose"))},
+		{Name: "golongan", Label: p.T("employee.golongan"), Type: "select", Options: golonganOptions(p, string(e.Golongan))},
+		{Name: "position_name", Label: p.T("employee.position"), Type: "text", Value: e.PositionName, MaxLength: 200},
+		{Name: "position_type", Label: p.T("employee.position_type"), Type: "select", Required: true,
+			Options: positionOptions(p, string(e.PositionType), p.T("employee.choose"))},
+		unit,
+		{Name: "email", Label: p.T("employee.email"), Hint: p.T("employee.email.hint"), Type: "email", Value: e.Email, Autocomplete: "off", MaxLength: 200},
+		{Name: "phone", Label: p.T("employee.phone"), Type: "tel", Value: e.Phone, InputMode: "tel", Autocomplete: "off", MaxLength: 20},
+	}
+	if !isNew {
+		d.Fields = append(d.Fields, field{Name: "status", Label: p.T("employee.status"), Type: "select",
+			Options: statusOptions(p, string(e.Status), "", "")})
+	}
+	return d, nil
+}
+
+// employeeFromForm reads the form's values; the unit comes by id, or by
+// code in trees too large for a list.
+func (s *Server) employeeFromForm(r *http.Request, tenantID int64) (*netra.Employee, error) {
+	f := r.PostFormValue
+	e := &netra.Employee{NIP: f("nip"), Name: f("name"), FrontTitle: f("front_title"), BackTitle: f("back_title"),
+		Type: netra.EmploymentType(f("type")), Golongan: netra.Golongan(f("golongan")), PositionName: f("position_name"),
+		PositionType: netra.PositionType(f("position_type")), Email: f("email"), Phone: f("phone"),
+		Status: netra.EmployeeStatus(f("status"))}
+	if f("unit_by_code") == "1" {
+		code := strings.TrimSpace(f("unit"))
+		if code != "" {
+			u, err := s.store.UnitByCode(r.Context(), tenantID, code)
+			if err != nil {
+				return e, netra.Invalid("unit", netra.Msg("Tidak ada unit dengan kode "+code+".", "No unit has the code "+code+"."))
+			}
+			e.UnitID = u.ID
+		}
+	} else {
+		e.UnitID = formID(f("unit"))
+	}
+	return e, nil
+}
+
+// employeeNewForm shows the form for a new employee, after choosing the
+// government when the actor writes in several.
+func (s *Server) employeeNewForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r, "employee.new.title")
+	ts, err := s.writableTenants(r)
+	if err != nil {
+		return err
+	}
+	tid := formID(r.URL.Query().Get("instansi"))
+	if len(ts) == 1 {
+		tid = ts[0].ID
+	}
+	if tid == 0 {
+		pairs := []string{}
+		for _, t := range ts {
+			pairs = append(pairs, strconv.FormatInt(t.ID, 10), t.Name)
+		}
+		return s.render(w, r, http.StatusOK, "employee_form", &employeeFormPage{page: p,
+			Choose: []field{{Name: "instansi", Label: p.T("employee.tenant"), Type: "select", Options: options("", pairs...), Required: true}}})
+	}
+	t, err := s.store.Tenant(r.Context(), tid)
+	if err != nil {
+		return err
+	}
+	d, err := s.employeeFormData(r, p, t, &netra.Employee{UnitID: formID(r.URL.Query().Get("unit")), Type: netra.PNS}, true)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "employee_form", d)
+}
+
+// employeeCreate adds an employee.
+func (s *Server) employeeCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	t, err := s.store.Tenant(ctx, formID(r.PostFormValue("instansi")))
+	if err != nil {
+		return err
+	}
+	e, err := s.employeeFromForm(r, t.ID)
+	if err == nil {
+		err = s.store.CreateEmployee(ctx, e)
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		d, derr := s.employeeFormData(r, s.newPage(r, "employee.new.title"), t, e, true)
+		if derr != nil {
+			return derr
+		}
+		d.applyErrors(err, d.Fields)
+		return s.render(w, r, status, "employee_form", d)
+	}
+	return s.redirect(w, r, "/pegawai/"+strconv.FormatInt(e.ID, 10), "employee_created")
+}
+
+// employeeEditForm shows an employee's record for editing; moving them is
+// choosing another unit.
+func (s *Server) employeeEditForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	e, err := s.store.Employee(ctx, id)
+	if err != nil {
+		return err
+	}
+	t, err := s.store.Tenant(ctx, e.TenantID)
+	if err != nil {
+		return err
+	}
+	if !covers(info(r).actor, netra.PermEmployeeWrite, t, e.UnitPath) {
+		return netra.ErrForbidden
+	}
+	p := s.newPage(r, "")
+	p.Title = p.T("employee.edit.title", e.FullName())
+	d, err := s.employeeFormData(r, p, t, e, false)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "employee_form", d)
+}
+
+// employeeUpdate saves an employee's record.
+func (s *Server) employeeUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	cur, err := s.store.Employee(ctx, id)
+	if err != nil {
+		return err
+	}
+	e, err := s.employeeFromForm(r, cur.TenantID)
+	if err == nil {
+		_, err = s.store.UpdateEmployee(ctx, id, store.EmployeeUpdate{Name: &e.Name, FrontTitle: &e.FrontTitle,
+			BackTitle: &e.BackTitle, Type: &e.Type, Golongan: &e.Golongan, PositionName: &e.PositionName,
+			PositionType: &e.PositionType, UnitID: &e.UnitID, Email: &e.Email, Phone: &e.Phone, Status: &e.Status})
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		t, terr := s.store.Tenant(ctx, cur.TenantID)
+		if terr != nil {
+			return terr
+		}
+		e.ID, e.NIP = cur.ID, cur.NIP
+		p := s.newPage(r, "")
+		p.Title = p.T("employee.edit.title", cur.FullName())
+		d, derr := s.employeeFormData(r, p, t, e, false)
+		if derr != nil {
+			return derr
+		}
+		d.applyErrors(err, d.Fields)
+		return s.render(w, r, status, "employee_form", d)
+	}
+	return s.redirect(w, r, "/pegawai/"+strconv.FormatInt(id, 10), "saved")
+}

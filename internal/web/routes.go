@@ -1,0 +1,209 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+
+	"github.com/netra-id/netra"
+)
+
+// handlerFunc is a handler that returns its error instead of writing it;
+// Server.fail turns the error into the response.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// route is one entry of the URL surface: a Go ServeMux pattern, the
+// permission a caller needs, and the handler.
+type route struct {
+	Method  string
+	Pattern string
+	Perm    netra.Permission
+	Handle  handlerFunc
+}
+
+// routeTable lists every URL Netra answers, with the permission it needs.
+// The permission is checked here, before the handler runs; the store checks
+// the caller's unit scope again on every call. Pages are under Indonesian
+// paths, the JSON API under /api/v1.
+func (s *Server) routeTable() []route {
+	const (
+		public   = netra.PermPublic
+		signedIn = netra.PermSignedIn
+		self     = netra.PermSelf
+	)
+	return []route{
+		// Infrastructure.
+		{"GET", "/healthz", public, s.health},
+		{"GET", "/metrics", public, s.metricsPage},
+		{"GET", "/static/{file}", public, s.static},
+		{"GET", "/bahasa/{lang}", public, s.setLang},
+		{"GET", "/api/openapi.json", public, s.openAPI},
+
+		// Staff sign-in: password, then TOTP (or its enrolment).
+		{"GET", "/masuk", public, s.signInForm},
+		{"POST", "/masuk", public, s.limited(s.signInLimit, s.signIn)},
+		{"GET", "/masuk/totp", public, s.totpForm},
+		{"POST", "/masuk/totp", public, s.limited(s.signInLimit, s.totpSubmit)},
+		{"GET", "/masuk/totp/daftar", public, s.enrolForm},
+		{"POST", "/masuk/totp/daftar", public, s.limited(s.signInLimit, s.enrolSubmit)},
+		// Employee sign-in: NIP, then the e-mailed code or link.
+		{"GET", "/masuk/pegawai", public, s.employeeSignInForm},
+		{"POST", "/masuk/pegawai", public, s.limited(s.codeLimit, s.requestCode)},
+		{"GET", "/masuk/pegawai/kode", public, s.codeForm},
+		{"POST", "/masuk/pegawai/kode", public, s.limited(s.codeLimit, s.codeSubmit)},
+		{"GET", "/masuk/tautan/{token}", public, s.linkForm},
+		{"POST", "/masuk/tautan/{token}", public, s.limited(s.codeLimit, s.linkSubmit)},
+		{"POST", "/keluar", public, s.signOut},
+
+		// Home, the employee's own page, the account.
+		{"GET", "/{$}", signedIn, s.home},
+		{"GET", "/saya", self, s.me},
+		{"GET", "/akun", signedIn, s.account},
+		{"POST", "/akun/sandi", signedIn, s.changePassword},
+		{"GET", "/akun/totp", signedIn, s.totpChangeForm},
+		{"POST", "/akun/totp", signedIn, s.totpChange},
+		{"POST", "/akun/kode-pemulihan", signedIn, s.regenerateRecovery},
+		{"POST", "/akun/sesi/{ref}/akhiri", signedIn, s.endSession},
+		{"POST", "/akun/keluar-semua", signedIn, s.signOutEverywhere},
+
+		// Governments and their organisation trees.
+		{"GET", "/instansi", netra.PermTenantRead, s.tenantList},
+		{"GET", "/instansi/baru", netra.PermTenantManage, s.tenantNewForm},
+		{"POST", "/instansi", netra.PermTenantManage, s.tenantCreate},
+		{"GET", "/instansi/{id}", netra.PermTenantRead, s.tenantPage},
+		{"GET", "/instansi/{id}/unit", netra.PermUnitRead, s.unitTree},
+		{"GET", "/instansi/{id}/unit/baru", netra.PermUnitManage, s.unitNewForm},
+		{"POST", "/instansi/{id}/unit", netra.PermUnitManage, s.unitCreate},
+		{"GET", "/unit/{id}", netra.PermUnitRead, s.unitPage},
+		{"GET", "/unit/{id}/ubah", netra.PermUnitManage, s.unitEditForm},
+		{"POST", "/unit/{id}/ubah", netra.PermUnitManage, s.unitUpdate},
+		{"POST", "/unit/{id}/pindah", netra.PermUnitManage, s.unitMove},
+		{"POST", "/unit/{id}/tutup", netra.PermUnitManage, s.unitClose},
+
+		// Employees.
+		{"GET", "/pegawai", netra.PermEmployeeRead, s.employeeList},
+		{"GET", "/pegawai/baru", netra.PermEmployeeWrite, s.employeeNewForm},
+		{"POST", "/pegawai", netra.PermEmployeeWrite, s.employeeCreate},
+		{"GET", "/pegawai/{id}", netra.PermEmployeeRead, s.employeePage},
+		{"GET", "/pegawai/{id}/ubah", netra.PermEmployeeWrite, s.employeeEditForm},
+		{"POST", "/pegawai/{id}/ubah", netra.PermEmployeeWrite, s.employeeUpdate},
+
+		// Roster imports.
+		{"GET", "/impor", netra.PermImport, s.importHome},
+		{"POST", "/impor", netra.PermImport, s.importUpload},
+		{"GET", "/impor/contoh.csv", netra.PermImport, s.importSample},
+		{"GET", "/impor/{id}", netra.PermImport, s.importPage},
+		{"GET", "/impor/{id}/ditolak.csv", netra.PermImport, s.importProblemsCSV},
+
+		// Users, roles and API tokens.
+		{"GET", "/pengguna", netra.PermUserManage, s.userList},
+		{"GET", "/pengguna/baru", netra.PermUserManage, s.userNewForm},
+		{"POST", "/pengguna", netra.PermUserManage, s.userCreate},
+		{"GET", "/pengguna/{id}", netra.PermUserManage, s.userPage},
+		{"POST", "/pengguna/{id}/peran", netra.PermUserManage, s.userGrant},
+		{"POST", "/pengguna/{id}/peran/{grant}/hapus", netra.PermUserManage, s.userRevoke},
+		{"POST", "/pengguna/{id}/sandi", netra.PermUserManage, s.userResetPassword},
+		{"POST", "/pengguna/{id}/totp", netra.PermUserManage, s.userResetTOTP},
+		{"POST", "/pengguna/{id}/status", netra.PermUserManage, s.userSetStatus},
+		{"GET", "/token", netra.PermUserManage, s.tokenList},
+		{"POST", "/token", netra.PermUserManage, s.tokenCreate},
+		{"POST", "/token/{id}/cabut", netra.PermUserManage, s.tokenRevoke},
+
+		// The audit log.
+		{"GET", "/audit", netra.PermAuditRead, s.auditList},
+
+		// JSON API (session cookie or Authorization: Bearer).
+		{"GET", "/api/v1/me", signedIn, s.apiMe},
+		{"GET", "/api/v1/tenants", netra.PermTenantRead, s.apiTenants},
+		{"GET", "/api/v1/tenants/{id}", netra.PermTenantRead, s.apiTenant},
+		{"GET", "/api/v1/tenants/{id}/units", netra.PermUnitRead, s.apiUnits},
+		{"POST", "/api/v1/tenants/{id}/units", netra.PermUnitManage, s.apiUnitCreate},
+		{"GET", "/api/v1/units/{id}", netra.PermUnitRead, s.apiUnit},
+		{"PATCH", "/api/v1/units/{id}", netra.PermUnitManage, s.apiUnitUpdate},
+		{"POST", "/api/v1/units/{id}/move", netra.PermUnitManage, s.apiUnitMove},
+		{"POST", "/api/v1/units/{id}/close", netra.PermUnitManage, s.apiUnitClose},
+		{"GET", "/api/v1/employees", netra.PermEmployeeRead, s.apiEmployees},
+		{"POST", "/api/v1/employees", netra.PermEmployeeWrite, s.apiEmployeeCreate},
+		{"GET", "/api/v1/employees/{id}", netra.PermEmployeeRead, s.apiEmployee},
+		{"PATCH", "/api/v1/employees/{id}", netra.PermEmployeeWrite, s.apiEmployeeUpdate},
+		{"GET", "/api/v1/employees/{id}/history", netra.PermEmployeeRead, s.apiEmployeeHistory},
+		{"GET", "/api/v1/imports", netra.PermImport, s.apiImports},
+		{"POST", "/api/v1/imports", netra.PermImport, s.apiImportCreate},
+		{"GET", "/api/v1/imports/{id}", netra.PermImport, s.apiImport},
+		{"GET", "/api/v1/imports/{id}/problems", netra.PermImport, s.apiImportProblems},
+		{"GET", "/api/v1/users", netra.PermUserManage, s.apiUsers},
+		{"POST", "/api/v1/users", netra.PermUserManage, s.apiUserCreate},
+		{"GET", "/api/v1/users/{id}", netra.PermUserManage, s.apiUser},
+		{"POST", "/api/v1/users/{id}/grants", netra.PermUserManage, s.apiGrantCreate},
+		{"DELETE", "/api/v1/users/{id}/grants/{grant}", netra.PermUserManage, s.apiGrantDelete},
+		{"GET", "/api/v1/tokens", netra.PermUserManage, s.apiTokens},
+		{"POST", "/api/v1/tokens", netra.PermUserManage, s.apiTokenCreate},
+		{"DELETE", "/api/v1/tokens/{id}", netra.PermUserManage, s.apiTokenRevoke},
+		{"GET", "/api/v1/audit", netra.PermAuditRead, s.apiAudit},
+	}
+}
+
+// knownPerm reports whether p is a permission a route may name.
+func knownPerm(p netra.Permission) bool {
+	return p == netra.PermPublic || p == netra.PermSignedIn || slices.Contains(netra.Permissions, p)
+}
+
+// router registers the routes on a ServeMux. It refuses a route without a
+// known permission or handler, and a pattern listed twice or in conflict.
+func (s *Server) router(routes []route) (mux *http.ServeMux, err error) {
+	mux = http.NewServeMux()
+	defer func() {
+		if v := recover(); v != nil { // ServeMux panics on conflicting patterns
+			mux, err = nil, fmt.Errorf("web: route table: %v", v)
+		}
+	}()
+	seen := map[string]bool{}
+	for _, rt := range routes {
+		key := rt.Method + " " + rt.Pattern
+		switch {
+		case rt.Perm == "":
+			return nil, fmt.Errorf("web: route %s names no permission", key)
+		case !knownPerm(rt.Perm):
+			return nil, fmt.Errorf("web: route %s names unknown permission %q", key, rt.Perm)
+		case rt.Handle == nil:
+			return nil, fmt.Errorf("web: route %s has no handler", key)
+		case seen[key]:
+			return nil, fmt.Errorf("web: route %s listed twice", key)
+		}
+		seen[key] = true
+		mux.Handle(key, s.handle(rt))
+	}
+	mux.Handle("/", s.notFound(mux))
+	return mux, nil
+}
+
+// handle checks the route's permission and runs its handler.
+func (s *Server) handle(rt route) http.Handler {
+	key := rt.Method + " " + rt.Pattern
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		in := info(r)
+		in.route, in.perm = key, rt.Perm
+		if err := authorize(in.actor, rt.Perm); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if err := rt.Handle(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// authorize checks that actor holds p somewhere; the store narrows it to
+// the actor's scope.
+func authorize(a *netra.Actor, p netra.Permission) error {
+	if p == netra.PermPublic {
+		return nil
+	}
+	if a == nil {
+		return netra.ErrUnauthenticated
+	}
+	if !a.Can(p) {
+		return fmt.Errorf("route needs %s: %w", p, netra.ErrForbidden)
+	}
+	return nil
+}

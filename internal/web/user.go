@@ -1,0 +1,377 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/auth"
+	"github.com/netra-id/netra/internal/store"
+)
+
+type userListPage struct {
+	*page
+	Query string
+	Users []netra.User
+	Now   time.Time
+}
+
+// userList lists the staff users within the actor's user.manage scope.
+func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	us, err := s.store.Users(r.Context(), q)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "users", &userListPage{page: s.newPage(r, "users.title"), Query: q, Users: us, Now: s.now()})
+}
+
+// grantFields is the role, government and optional unit of a grant (of a
+// new user, a user, or an API token).
+func (s *Server) grantFields(r *http.Request, p *page, forToken bool) ([]field, error) {
+	a := info(r).actor
+	roles := []string{}
+	for _, role := range netra.Roles {
+		if role == netra.RoleEmployee || (role == netra.RoleSuperAdmin && (forToken || !a.IsSuperAdmin())) {
+			continue
+		}
+		roles = append(roles, string(role), role.Label(p.Lang))
+	}
+	ts, err := s.store.Tenants(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	sc := a.ScopeFor(netra.PermUserManage)
+	tenants := []string{}
+	for _, t := range ts {
+		if sc.ReachesTenant(t.ID, tenantPathOf(t.Code)) {
+			tenants = append(tenants, strconv.FormatInt(t.ID, 10), t.Code+" — "+t.Name)
+		}
+	}
+	cur := func(n string) string { return r.FormValue(n) }
+	return []field{
+		{Name: "role", Label: p.T("grant.role"), Type: "select", Required: true, Options: options(cur("role"), roles...)},
+		{Name: "tenant", Label: p.T("grant.tenant"), Hint: p.T("grant.tenant.hint"), Type: "select", Options: options(cur("tenant"), tenants...)},
+		{Name: "unit", Label: p.T("grant.unit"), Hint: p.T("grant.unit.hint"), Type: "text", Value: cur("unit"), MaxLength: 64},
+	}, nil
+}
+
+// grantFromForm reads a grant's role, government and unit (by code).
+func (s *Server) grantFromForm(ctx context.Context, r *http.Request) (netra.Role, int64, int64, error) {
+	role := netra.Role(r.PostFormValue("role"))
+	tenantID := formID(r.PostFormValue("tenant"))
+	var v netra.ValidationError
+	if !role.Valid() || role == netra.RoleEmployee {
+		v.Add("role", netra.Msg("Pilih peran.", "Choose a role."))
+	}
+	if role != netra.RoleSuperAdmin && tenantID == 0 {
+		v.Add("tenant", netra.Msg("Pilih pemerintahan untuk peran ini.", "Choose a government for this role."))
+	}
+	var unitID int64
+	if code := strings.TrimSpace(r.PostFormValue("unit")); code != "" && tenantID != 0 {
+		u, err := s.store.UnitByCode(ctx, tenantID, code)
+		if err != nil {
+			v.Add("unit", netra.Msg("Tidak ada unit dengan kode "+code+" di pemerintahan ini.", "No unit has the code "+code+" in this government."))
+		} else {
+			unitID = u.ID
+		}
+	}
+	return role, tenantID, unitID, v.Err()
+}
+
+type userFormPage struct {
+	*page
+	Fields []field
+	Grant  []field
+}
+
+func userFields(p *page, r *http.Request) []field {
+	return []field{
+		{Name: "username", Label: p.T("user.username"), Hint: p.T("user.username.hint"), Type: "text", Value: r.FormValue("username"),
+			Required: true, Autocomplete: "off", MaxLength: 64},
+		{Name: "name", Label: p.T("user.name"), Type: "text", Value: r.FormValue("name"), Required: true, MaxLength: 150},
+		{Name: "email", Label: p.T("user.email"), Type: "email", Value: r.FormValue("email"), Autocomplete: "off", MaxLength: 200},
+	}
+}
+
+// userNewForm shows the form for a new staff user with their first role.
+func (s *Server) userNewForm(w http.ResponseWriter, r *http.Request) error {
+	p := s.newPage(r, "user.new.title")
+	g, err := s.grantFields(r, p, false)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "user_form", &userFormPage{page: p, Fields: userFields(p, r), Grant: g})
+}
+
+// newPassword returns a random initial password, shown once to the admin.
+func newPassword() string {
+	c := auth.NewRecoveryCodes(2)
+	return c[0] + "-" + c[1]
+}
+
+// userCreate adds a staff user with a generated initial password and their
+// first role, and shows the password once.
+func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	u := &netra.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}
+	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
+	if verr := u.Validate(); verr != nil || err != nil {
+		var all netra.ValidationError
+		for _, e := range []error{verr, err} {
+			if ve, ok := netra.AsValidation(e); ok {
+				for f, m := range ve.Fields {
+					all.Add(f, m)
+				}
+			}
+		}
+		return s.userFormFailed(w, r, all.Err())
+	}
+	pw := newPassword()
+	if u.PasswordHash, err = s.hasher.Hash(ctx, pw); err != nil {
+		return err
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return s.userFormFailed(w, r, err)
+	}
+	if err := s.store.Grant(ctx, u.ID, role, tenantID, unitID); err != nil {
+		return err
+	}
+	return s.showUser(w, r, u.ID, pw, "user_created")
+}
+
+func (s *Server) userFormFailed(w http.ResponseWriter, r *http.Request, err error) error {
+	status, ok := formStatus(err)
+	if !ok {
+		return err
+	}
+	p := s.newPage(r, "user.new.title")
+	g, gerr := s.grantFields(r, p, false)
+	if gerr != nil {
+		return gerr
+	}
+	d := &userFormPage{page: p, Fields: userFields(p, r), Grant: g}
+	all := append(append([]field{}, d.Fields...), d.Grant...)
+	p.applyErrors(err, all)
+	copy(d.Fields, all[:len(d.Fields)])
+	copy(d.Grant, all[len(d.Fields):])
+	return s.render(w, r, status, "user_form", d)
+}
+
+type userPage struct {
+	*page
+	Target    *netra.User
+	Grant     []field
+	Password  string // a new password, shown once
+	Locked    bool
+	CanManage bool
+}
+
+// managedUser loads a staff user the actor may manage: one holding a role
+// within the actor's user.manage scope (any user for a super admin).
+func (s *Server) managedUser(r *http.Request, id int64) (*netra.User, error) {
+	u, err := s.store.UserByID(r.Context(), id)
+	if err != nil {
+		return nil, err
+	}
+	a := info(r).actor
+	if u.EmployeeID != 0 {
+		return nil, errNotFound
+	}
+	if a.IsSuperAdmin() {
+		return u, nil
+	}
+	sc := a.ScopeFor(netra.PermUserManage)
+	for _, g := range u.Grants {
+		if g.Role != netra.RoleSuperAdmin && sc.CoversTenant(g.TenantPath) {
+			return u, nil
+		}
+	}
+	return nil, errNotFound
+}
+
+// showUser renders a user's page, with a new password shown once.
+func (s *Server) showUser(w http.ResponseWriter, r *http.Request, id int64, password, flash string) error {
+	u, err := s.managedUser(r, id)
+	if err != nil {
+		return err
+	}
+	p := s.newPage(r, "")
+	p.Title = u.Name
+	if flash != "" {
+		p.Flash = p.T("flash." + flash)
+	}
+	g, err := s.grantFields(r, p, false)
+	if err != nil {
+		return err
+	}
+	d := &userPage{page: p, Target: u, Grant: g, Password: password, Locked: s.now().Before(u.LockedUntil),
+		CanManage: u.ID != info(r).actor.UserID}
+	return s.render(w, r, http.StatusOK, "user", d)
+}
+
+// userPage shows a user with their roles and the actions on the account.
+func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	return s.showUser(w, r, id, "", "")
+}
+
+// userGrant gives a user another role.
+func (s *Server) userGrant(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	if _, err := s.managedUser(r, id); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
+	if err == nil {
+		err = s.store.Grant(ctx, id, role, tenantID, unitID)
+	}
+	if err != nil {
+		status, ok := formStatus(err)
+		if !ok {
+			return err
+		}
+		u, uerr := s.managedUser(r, id)
+		if uerr != nil {
+			return uerr
+		}
+		p := s.newPage(r, "")
+		p.Title = u.Name
+		g, gerr := s.grantFields(r, p, false)
+		if gerr != nil {
+			return gerr
+		}
+		p.applyErrors(err, g)
+		return s.render(w, r, status, "user", &userPage{page: p, Target: u, Grant: g, CanManage: u.ID != info(r).actor.UserID})
+	}
+	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), "role_granted")
+}
+
+// userRevoke removes one of a user's roles.
+func (s *Server) userRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	gid, err := pathID(r, "grant")
+	if err != nil {
+		return err
+	}
+	u, err := s.managedUser(r, id)
+	if err != nil {
+		return err
+	}
+	found := false
+	for _, g := range u.Grants {
+		found = found || g.ID == gid
+	}
+	if !found {
+		return errNotFound
+	}
+	if err := s.store.Revoke(r.Context(), gid); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), "role_revoked")
+}
+
+// userResetPassword gives a user a new generated password (shown once),
+// lifts a lock and ends their sessions.
+func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.otherUser(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	pw := newPassword()
+	h, err := s.hasher.Hash(ctx, pw)
+	if err != nil {
+		return err
+	}
+	zero, never := 0, time.Time{}
+	if err := s.store.UpdateUser(ctx, id, store.UserUpdate{PasswordHash: &h, FailedLogins: &zero, LockedUntil: &never}, "user.password_reset"); err != nil {
+		return err
+	}
+	if _, err := s.store.DeleteUserSessions(ctx, id); err != nil {
+		return err
+	}
+	return s.showUser(w, r, id, pw, "password_reset")
+}
+
+// otherUser reads the {id} of a user the actor manages and may act on: not themself.
+func (s *Server) otherUser(r *http.Request) (int64, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := s.managedUser(r, id); err != nil {
+		return 0, err
+	}
+	if id == info(r).actor.UserID {
+		return 0, netra.Userf(netra.ErrForbidden, "Ubah akun Anda sendiri di halaman Akun.", "Change your own account on the Account page.")
+	}
+	return id, nil
+}
+
+// userResetTOTP removes a user's second factor, so they enrol a new one at
+// their next sign-in (a lost phone), and ends their sessions.
+func (s *Server) userResetTOTP(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.otherUser(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	empty, off, step := "", false, int64(0)
+	if err := s.store.UpdateUser(ctx, id, store.UserUpdate{TOTPSecret: &empty, TOTPEnabled: &off, TOTPLastStep: &step}, "user.totp_reset"); err != nil {
+		return err
+	}
+	if err := s.store.ReplaceRecoveryCodes(ctx, id, nil); err != nil {
+		return err
+	}
+	if _, err := s.store.DeleteUserSessions(ctx, id); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), "totp_reset")
+}
+
+// userSetStatus disables or enables an account; disabling ends its sessions.
+func (s *Server) userSetStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := parseForm(w, r); err != nil {
+		return err
+	}
+	id, err := s.otherUser(r)
+	if err != nil {
+		return err
+	}
+	var disable bool
+	switch r.PostFormValue("status") {
+	case "disable":
+		disable = true
+	case "enable":
+	default:
+		return errBadRequest("Status tidak dikenal.", "Unknown status.")
+	}
+	action, flash := "user.enable", "user_enabled"
+	if disable {
+		action, flash = "user.disable", "user_disabled"
+	}
+	if err := s.store.UpdateUser(r.Context(), id, store.UserUpdate{Disabled: &disable}, action); err != nil {
+		return err
+	}
+	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), flash)
+}
