@@ -70,7 +70,6 @@ func (r *rowSource) Next() bool {
 func (r *rowSource) Values() ([]any, error) { return r.cur, nil }
 func (r *rowSource) Err() error             { return nil }
 
-
 // BarePage reads 50 employees by primary key with no join, filter or
 // count: the baseline the list benchmark sets the employee list against.
 func (s *Store) BarePage(ctx context.Context) error {
