@@ -141,7 +141,8 @@ func (w *Worker) run(ctx context.Context, j *store.Job) {
 		return h(ctx, j)
 	}()
 	if err == nil {
-		if err := w.store.CompleteJob(ctx, j.ID); err != nil {
+		// A sent e-mail may hold a sign-in code: keep no copy of it.
+		if err := w.store.CompleteJob(ctx, j.ID, j.Kind == KindMail); err != nil {
 			w.log.Error("complete job", "job", j.ID, "kind", j.Kind, "err", err)
 		}
 		w.log.Info("job done", "job", j.ID, "kind", j.Kind, "ms", time.Since(start).Milliseconds())

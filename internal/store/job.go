@@ -93,9 +93,11 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, kinds []string, n 
 	return out, rows.Err()
 }
 
-// CompleteJob marks a job done.
-func (s *Store) CompleteJob(ctx context.Context, id int64) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL WHERE id = $2`, ms(time.Now()), id)
+// CompleteJob marks a job done. With scrub its payload is blanked, for jobs
+// whose payload must not outlive them (an e-mail holding a sign-in code).
+func (s *Store) CompleteJob(ctx context.Context, id int64, scrub bool) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL,
+		payload = CASE WHEN $2 THEN '' ELSE payload END WHERE id = $3`, ms(time.Now()), scrub, id)
 	return err
 }
 

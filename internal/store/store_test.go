@@ -345,3 +345,21 @@ func TestWriteWithoutActorRefused(t *testing.T) {
 		}
 	})
 }
+
+func TestClaimTOTPStepOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		u := &netra.User{Username: "budi.admin", Name: "Budi"}
+		if err := s.CreateUser(sys(), u); err != nil {
+			t.Fatal(err)
+		}
+		for i, tc := range []struct {
+			step int64
+			want bool
+		}{{100, true}, {100, false}, {99, false}, {101, true}} {
+			ok, err := s.ClaimTOTPStep(sys(), u.ID, tc.step)
+			if err != nil || ok != tc.want {
+				t.Fatalf("claim %d (step %d): %v %v, want %v", i, tc.step, ok, err, tc.want)
+			}
+		}
+	})
+}

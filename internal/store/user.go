@@ -366,3 +366,17 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error
 func (s *Store) Audit(ctx context.Context, tenantID int64, action, objType string, objID int64, summary any) error {
 	return s.write(ctx, func(x *tx) error { return x.audit(ctx, tenantID, action, objType, objID, summary) })
 }
+
+// ClaimTOTPStep records that a user's TOTP code for step was used and
+// clears their failed sign-ins, in one conditional update: it reports false
+// when that step (or a later one) was already used, so a code cannot be
+// replayed, not even by two requests at once.
+func (s *Store) ClaimTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE users SET totp_last_step = $1, failed_logins = 0, updated_at = $2
+		WHERE id = $3 AND totp_last_step < $1`, step, ms(time.Now()), userID)
+	if err != nil {
+		return false, fmt.Errorf("store: claim TOTP step: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}

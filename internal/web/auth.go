@@ -276,9 +276,9 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	} else if step, good := auth.CheckTOTP(u.TOTPSecret, code, now, u.TOTPLastStep); good {
-		ok = true
-		zero := 0
-		if err := s.store.UpdateUser(sys, u.ID, store.UserUpdate{TOTPLastStep: &step, FailedLogins: &zero}, ""); err != nil {
+		// Claiming the step is one conditional update, so that two requests
+		// racing with the same code cannot both pass.
+		if ok, err = s.store.ClaimTOTPStep(sys, u.ID, step); err != nil {
 			return err
 		}
 	}
