@@ -201,6 +201,7 @@ func (r *Runner) Run(ctx context.Context, im *store.Import) error {
 		}
 		parseErr <- nil
 	}()
+	defer imp.Abort()
 	for b := range batches {
 		if err := imp.Write(ctx, b.rows, b.problems, b.readBytes, b.rowsRead); err != nil {
 			cancel()
@@ -208,7 +209,11 @@ func (r *Runner) Run(ctx context.Context, im *store.Import) error {
 		}
 	}
 	if err := <-parseErr; err != nil {
+		imp.Abort()
 		return r.fail(ctx, im, err)
+	}
+	if err := imp.Flush(ctx); err != nil {
+		return r.fail(context.WithoutCancel(ctx), im, err)
 	}
 	return r.Store.FinishImport(ctx, im, store.ImportDone, netra.Message{})
 }

@@ -227,6 +227,11 @@ type Importer struct {
 	scope   netra.Scope
 	tenants map[string]*importTenant // by code
 	home    *importTenant
+
+	// SQLite: the transaction batches share (see writeSQLiteBatch).
+	open     *tx
+	openedAt time.Time
+	pending  int
 }
 
 type importTenant struct {
@@ -422,7 +427,60 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 	if imp.s.dialect == Postgres {
 		return imp.s.writeConn(ctx, imp.actor, apply)
 	}
-	return imp.s.write(netra.WithActor(ctx, imp.actor), apply)
+	return imp.writeSQLiteBatch(ctx, apply, len(rows))
+}
+
+// SQLite commits are expensive at national size: each one writes every
+// dirty index page to the WAL and checkpoints it into the database, and the
+// three indexes of a 5-million-row table do not fit in the page cache. So on
+// SQLite batches share one transaction until it has run for CommitEvery or
+// taken CommitRows rows. That bounds how long other writers wait for the
+// single writer connection, and a crash loses at most the uncommitted
+// batches, which the retried import writes again (it is idempotent).
+const (
+	CommitEvery = 2 * time.Second
+	CommitRows  = 200000
+)
+
+func (imp *Importer) writeSQLiteBatch(ctx context.Context, apply func(x *tx) error, n int) error {
+	if imp.open == nil {
+		t, err := imp.s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("store: begin: %w", err)
+		}
+		imp.open = &tx{queryer: t, s: imp.s, actor: imp.actor, now: netra.Now().UnixMilli()}
+		imp.openedAt, imp.pending = time.Now(), 0
+	}
+	if err := apply(imp.open); err != nil {
+		imp.Abort()
+		return err
+	}
+	imp.pending += n
+	if time.Since(imp.openedAt) >= CommitEvery || imp.pending >= CommitRows {
+		return imp.Flush(ctx)
+	}
+	return nil
+}
+
+// Flush commits the batches written so far. Call it before FinishImport.
+func (imp *Importer) Flush(ctx context.Context) error {
+	if imp.open == nil {
+		return nil
+	}
+	t := imp.open.queryer.(*sql.Tx)
+	imp.open = nil
+	if err := t.Commit(); err != nil {
+		return fmt.Errorf("store: commit import: %w", err)
+	}
+	return nil
+}
+
+// Abort rolls back the batches not yet committed.
+func (imp *Importer) Abort() {
+	if imp.open != nil {
+		_ = imp.open.queryer.(*sql.Tx).Rollback()
+		imp.open = nil
+	}
 }
 
 func cmpOr[T comparable](v, def T) T {
