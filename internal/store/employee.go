@@ -300,7 +300,7 @@ type EmployeeFilter struct {
 	Type         netra.EmploymentType
 	PositionType netra.PositionType
 	Status       netra.EmployeeStatus
-	Search       string // a NIP prefix (digits) or part of the name
+	Search       string // a NIP prefix (digits), or part of the name (its start for a nationwide scope with no tenant chosen)
 	After        string // keyset cursor from the previous page
 	Limit        int
 }
@@ -350,6 +350,11 @@ func (s *Store) Employees(ctx context.Context, f EmployeeFilter) (*EmployeePage,
 	if q := strings.TrimSpace(f.Search); q != "" {
 		if n := netra.NormalizeNIP(q); len(n) >= 4 && strings.Trim(n, "0123456789") == "" {
 			where = append(where, "e.nip >= "+a.add(n), "e.nip < "+a.add(n+":"))
+		} else if f.TenantID == 0 && f.UnitID == 0 && national(sc) {
+			// Across the nation (millions of employees) a substring match
+			// would read every row; the start of the name is an index range.
+			p := strings.ToLower(strings.Join(strings.Fields(q), " "))
+			where = append(where, "e.search_name >= "+a.add(p), "e.search_name < "+a.add(p+"\U0010FFFF"))
 		} else {
 			for _, w := range strings.Fields(strings.ToLower(q)) {
 				where = append(where, "e.search_name LIKE "+a.add("%"+escapeLike(w)+"%")+" ESCAPE '\\'")
@@ -398,6 +403,19 @@ func (s *Store) Employees(ctx context.Context, f EmployeeFilter) (*EmployeePage,
 		page.Next = makeCursor(searchName(last.Name), last.ID)
 	}
 	return page, nil
+}
+
+// national reports whether a scope reaches the whole country.
+func national(sc netra.Scope) bool {
+	if sc.All {
+		return true
+	}
+	for _, a := range sc.Areas {
+		if a.UnitPath == "" && a.TenantPath == "/"+netra.NationalCode+"/" {
+			return true
+		}
+	}
+	return false
 }
 
 func escapeLike(s string) string {

@@ -363,3 +363,25 @@ func TestClaimTOTPStepOnce(t *testing.T) {
 		}
 	})
 }
+
+func TestNationwideNameSearchMatchesTheStart(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		mustEmployee(t, s, w.setda.ID, "198609262015051001", "Siti Aminah")
+		mustEmployee(t, s, w.setda.ID, "198609262015051002", "Nur Siti")
+		// Nationwide: the start of the name (an index range, fast at any size).
+		p, err := s.Employees(sys(), store.EmployeeFilter{Search: "Siti"})
+		if err != nil || len(p.Employees) != 1 || p.Employees[0].Name != "Siti Aminah" {
+			t.Fatalf("nationwide search: %+v %v", p, err)
+		}
+		// Within a government: any part of the name.
+		p, err = s.Employees(sys(), store.EmployeeFilter{TenantID: w.city.ID, Search: "siti"})
+		if err != nil || len(p.Employees) != 2 {
+			t.Fatalf("tenant search: %+v %v", p, err)
+		}
+		p, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), store.EmployeeFilter{Search: "siti"})
+		if err != nil || len(p.Employees) != 2 {
+			t.Fatalf("city leader search: %+v %v", p, err)
+		}
+	})
+}

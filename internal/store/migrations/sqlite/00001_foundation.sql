@@ -55,6 +55,7 @@ CREATE TABLE employees (
 );
 CREATE INDEX employees_unit ON employees (unit_id, search_name);
 CREATE INDEX employees_tenant_name ON employees (tenant_id, search_name, id);
+CREATE INDEX employees_name ON employees (search_name, id);
 
 CREATE TABLE employee_history (
     id           INTEGER PRIMARY KEY,
