@@ -240,6 +240,10 @@ func phase(ctx context.Context, args []string, stderr io.Writer) (phaseResult, e
 	for _, m := range units {
 		res.Units += len(m)
 	}
+	if *ph == "netra" {
+		units = nil // the import resolves units itself; do not count this map against it
+		runtime.GC()
+	}
 	national, err := s.TenantByCode(ctx, netra.NationalCode)
 	if err != nil {
 		return res, err

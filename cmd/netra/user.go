@@ -137,13 +137,11 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 			return err
 		}
 		u := &netra.User{Username: *username, Name: *name, Email: *email, PasswordHash: hash}
+		if *role != "" {
+			u.Grants = []netra.Grant{{Role: tg.role, TenantID: tg.tid, UnitID: tg.uid}}
+		}
 		if err := s.CreateUser(ctx, u); err != nil {
 			return err
-		}
-		if *role != "" {
-			if err := grant(u, tg); err != nil {
-				return err
-			}
 		}
 		fmt.Fprintf(stdout, "user %s created", u.Username)
 		if generated {

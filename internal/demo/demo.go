@@ -197,14 +197,6 @@ func ensureAccounts(ctx context.Context, s *store.Store) (bool, error) {
 				return false, err
 			}
 		}
-		u := &netra.User{Username: a.Username, Name: a.Name, Email: strings.ReplaceAll(a.Username, ".", "-") + "@demo.netra.go.id", PasswordHash: hash}
-		if err := s.CreateUser(ctx, u); err != nil {
-			return false, fmt.Errorf("demo: user %s: %w", a.Username, err)
-		}
-		secret, enabled := TOTPSecret(a.Username), true
-		if err := s.UpdateUser(ctx, u.ID, store.UserUpdate{TOTPSecret: &secret, TOTPEnabled: &enabled}, "user.totp_enrol"); err != nil {
-			return false, err
-		}
 		var tenantID, unitID int64
 		if a.Tenant != "" {
 			t, err := s.TenantByCode(ctx, a.Tenant)
@@ -220,8 +212,14 @@ func ensureAccounts(ctx context.Context, s *store.Store) (bool, error) {
 				unitID = un.ID
 			}
 		}
-		if err := s.Grant(ctx, u.ID, a.Role, tenantID, unitID); err != nil {
-			return false, fmt.Errorf("demo: grant %s: %w", a.Username, err)
+		u := &netra.User{Username: a.Username, Name: a.Name, Email: strings.ReplaceAll(a.Username, ".", "-") + "@demo.netra.go.id",
+			PasswordHash: hash, Grants: []netra.Grant{{Role: a.Role, TenantID: tenantID, UnitID: unitID}}}
+		if err := s.CreateUser(ctx, u); err != nil {
+			return false, fmt.Errorf("demo: user %s: %w", a.Username, err)
+		}
+		secret, enabled := TOTPSecret(a.Username), true
+		if err := s.UpdateUser(ctx, u.ID, store.UserUpdate{TOTPSecret: &secret, TOTPEnabled: &enabled}, "user.totp_enrol"); err != nil {
+			return false, err
 		}
 		created = true
 	}

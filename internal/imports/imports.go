@@ -24,12 +24,11 @@ import (
 	"github.com/netra-id/netra/internal/store"
 )
 
-// BatchSize is how many rows go into one transaction. Each commit waits for
-// the disk (SQLite runs with synchronous=FULL) and may checkpoint the WAL;
-// measured on a 200,000-row national roster, 5,000-row batches spent 11% of
-// the import committing. 20,000 rows keep that small while memory stays flat
-// (a batch is a few MB) and progress still moves every fraction of a second.
-const BatchSize = 20000
+// BatchSize is how many rows the parser hands the writer at a time. Commits
+// are the store's business (on SQLite batches share a transaction for up to
+// two seconds), so batches only need to be large enough to amortise the
+// hand-over, and small enough that the rows in flight stay a few MB.
+const BatchSize = 5000
 
 // Runner imports rosters.
 type Runner struct {

@@ -166,7 +166,9 @@ func TestWriteErrorsCSV(t *testing.T) {
 		if !bytes.HasPrefix(buf.Bytes(), bom) {
 			t.Error("no byte order mark")
 		}
-		recs, err := csv.NewReader(bytes.NewReader(buf.Bytes()[len(bom):])).ReadAll()
+		cr := csv.NewReader(bytes.NewReader(buf.Bytes()[len(bom):]))
+		cr.Comma = ';'
+		recs, err := cr.ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -7,7 +7,7 @@ import (
 	"strconv"
 )
 
-// WriteErrorsCSV writes row problems as a CSV report with the columns BARIS,
+// WriteErrorsCSV writes row problems as a semicolon-separated CSV report with the columns BARIS,
 // KOLOM, NILAI, ALASAN (LINE, COLUMN, VALUE, REASON when lang is "en"), the
 // reasons in lang. The report starts with a UTF-8 byte order mark, without
 // which Excel shows the reasons' dashes and quotes as mojibake. A cell that
@@ -19,6 +19,9 @@ func WriteErrorsCSV(w io.Writer, errs []RowError, lang string) error {
 		return fmt.Errorf("roster: write error report: %w", err)
 	}
 	cw := csv.NewWriter(w)
+	// Indonesian Excel (decimal comma) splits CSV cells on semicolons; a
+	// comma-separated report would open as one column there.
+	cw.Comma = ';'
 	header := []string{"BARIS", "KOLOM", "NILAI", "ALASAN"}
 	if lang == "en" {
 		header = []string{"LINE", "COLUMN", "VALUE", "REASON"}

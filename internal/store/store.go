@@ -79,7 +79,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	// acknowledged commit survive a power cut, not just a process crash.
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)",
-		"foreign_keys(1)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+		"foreign_keys(1)", "cache_size(-32000)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -92,7 +92,7 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	w.SetMaxIdleConns(1)
 	w.SetConnMaxLifetime(0)
 	q.Set("_pragma", "query_only(1)")
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "cache_size(-16000)"} {
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "cache_size(-8000)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "deferred")

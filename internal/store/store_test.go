@@ -385,3 +385,33 @@ func TestNationwideNameSearchMatchesTheStart(t *testing.T) {
 		}
 	})
 }
+
+func TestCreateUserWithRefusedGrantLeavesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		// A city admin may create users for the city, not for another city.
+		ctx := as(s, t, netra.RoleTenantAdmin, w.city, nil)
+		u := &netra.User{Username: "ops.tarakan", Name: "Ops", Grants: []netra.Grant{{Role: netra.RoleVerifier, TenantID: w.other.ID}}}
+		if err := s.CreateUser(ctx, u); !errors.Is(err, netra.ErrForbidden) {
+			t.Fatalf("grant outside scope: %v", err)
+		}
+		if _, err := s.LoginUser(context.Background(), "ops.tarakan"); !errors.Is(err, netra.ErrNotFound) {
+			t.Fatalf("refused user exists: %v", err)
+		}
+		u = &netra.User{Username: "ops.palangkaraya", Name: "Ops", Grants: []netra.Grant{{Role: netra.RoleVerifier, TenantID: w.city.ID, UnitID: w.disdik.ID}}}
+		if err := s.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.LoginUser(context.Background(), "ops.palangkaraya")
+		if err != nil || len(got.Grants) != 1 || got.Grants[0].UnitPath != w.disdik.Path {
+			t.Fatalf("created user %+v %v", got, err)
+		}
+		// Granting the same role again is harmless, on PostgreSQL too.
+		if err := s.Grant(ctx, got.ID, netra.RoleVerifier, w.city.ID, w.disdik.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Grant(ctx, got.ID, netra.RoleSuperAdmin, 0, 0); !errors.Is(err, netra.ErrForbidden) {
+			t.Fatalf("city admin grants super admin: %v", err)
+		}
+	})
+}

@@ -70,13 +70,16 @@ func (s *Store) grants(ctx context.Context, q queryer, userID int64) ([]netra.Gr
 	return out, rows.Err()
 }
 
-// CreateUser adds a staff user with an already hashed password. A taken
-// username is a validation error on "username".
+// CreateUser adds a staff user with an already hashed password, and the
+// roles in u.Grants (Role, TenantID, UnitID) in the same transaction, so a
+// refused role leaves no user behind. A taken username is a validation error
+// on "username".
 func (s *Store) CreateUser(ctx context.Context, u *netra.User) error {
 	if err := u.Validate(); err != nil {
 		return err
 	}
-	if _, err := scopeOf(ctx, netra.PermUserManage); err != nil {
+	sc, err := scopeOf(ctx, netra.PermUserManage)
+	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(x *tx) error {
@@ -88,7 +91,15 @@ func (s *Store) CreateUser(ctx context.Context, u *netra.User) error {
 			return fmt.Errorf("store: insert user: %w", err)
 		}
 		u.CreatedAt = fromMS(x.now)
-		return x.audit(ctx, 0, "user.create", "user", u.ID, map[string]any{"username": u.Username, "name": u.Name})
+		if err := x.audit(ctx, 0, "user.create", "user", u.ID, map[string]any{"username": u.Username, "name": u.Name}); err != nil {
+			return err
+		}
+		for _, g := range u.Grants {
+			if err := x.grant(ctx, sc, u.ID, g.Role, g.TenantID, g.UnitID); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 
@@ -96,57 +107,58 @@ func (s *Store) CreateUser(ctx context.Context, u *netra.User) error {
 // actor must manage users across the whole of that area, and may not hand
 // out super admin unless they are one.
 func (s *Store) Grant(ctx context.Context, userID int64, role netra.Role, tenantID, unitID int64) error {
-	if !role.Valid() {
-		return netra.Invalid("role", netra.Msg("Peran tidak dikenal.", "Unknown role."))
-	}
 	sc, err := scopeOf(ctx, netra.PermUserManage)
 	if err != nil {
 		return err
 	}
-	return s.write(ctx, func(x *tx) error {
-		if role == netra.RoleSuperAdmin {
-			if !sc.All {
-				return fmt.Errorf("grant super admin: %w", netra.ErrForbidden)
+	return s.write(ctx, func(x *tx) error { return x.grant(ctx, sc, userID, role, tenantID, unitID) })
+}
+
+func (x *tx) grant(ctx context.Context, sc netra.Scope, userID int64, role netra.Role, tenantID, unitID int64) error {
+	if !role.Valid() {
+		return netra.Invalid("role", netra.Msg("Peran tidak dikenal.", "Unknown role."))
+	}
+	if role == netra.RoleSuperAdmin {
+		if !sc.All {
+			return fmt.Errorf("grant super admin: %w", netra.ErrForbidden)
+		}
+		tenantID, unitID = 0, 0
+	} else {
+		if tenantID == 0 {
+			return netra.Invalid("tenant", netra.Msg("Pilih pemerintahan untuk peran ini.", "Choose a government for this role."))
+		}
+		tpath, err := x.s.tenantPath(ctx, x, tenantID)
+		if err != nil {
+			return netra.Invalid("tenant", netra.Msg("Pemerintahan tidak ditemukan.", "Government not found."))
+		}
+		if unitID != 0 {
+			var upath string
+			err := x.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1 AND tenant_id = $2`, unitID, tenantID).Scan(&upath)
+			if errors.Is(err, sql.ErrNoRows) {
+				return netra.Invalid("unit", netra.Msg("Unit tidak ditemukan di pemerintahan yang dipilih.", "The unit is not in the chosen government."))
+			} else if err != nil {
+				return fmt.Errorf("store: grant unit: %w", err)
 			}
-			tenantID, unitID = 0, 0
-		} else {
-			if tenantID == 0 {
-				return netra.Invalid("tenant", netra.Msg("Pilih pemerintahan untuk peran ini.", "Choose a government for this role."))
-			}
-			tpath, err := s.tenantPath(ctx, x, tenantID)
-			if err != nil {
-				return err
-			}
-			if unitID != 0 {
-				u, _, err := x.unitForWrite(ctx, unitID)
-				if err != nil && !errors.Is(err, netra.ErrForbidden) {
-					return err
-				}
-				if u != nil && u.TenantID != tenantID {
-					return netra.Invalid("unit", netra.Msg("Unit bukan milik pemerintahan yang dipilih.", "The unit does not belong to the chosen government."))
-				}
-				var upath string
-				if err := x.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1 AND tenant_id = $2`, unitID, tenantID).Scan(&upath); err != nil {
-					return netra.Invalid("unit", netra.Msg("Unit tidak ditemukan.", "Unit not found."))
-				}
-				if !sc.CoversUnit(tenantID, tpath, upath) {
-					return fmt.Errorf("grant: %w", netra.ErrForbidden)
-				}
-			} else if !sc.CoversTenant(tpath) {
+			if !sc.CoversUnit(tenantID, tpath, upath) {
 				return fmt.Errorf("grant: %w", netra.ErrForbidden)
 			}
+		} else if !sc.CoversTenant(tpath) {
+			return fmt.Errorf("grant: %w", netra.ErrForbidden)
 		}
-		_, err := x.ExecContext(ctx, `INSERT INTO role_grants (user_id, role, tenant_id, unit_id, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			userID, role, nullID(tenantID), nullID(unitID), x.now)
-		if isUniqueViolation(err) {
-			return nil // already granted
-		} else if isForeignKeyViolation(err) {
-			return fmt.Errorf("user %d: %w", userID, netra.ErrNotFound)
-		} else if err != nil {
-			return fmt.Errorf("store: grant: %w", err)
-		}
-		return x.audit(ctx, tenantID, "user.grant", "user", userID, map[string]any{"role": role, "tenant_id": tenantID, "unit_id": unitID})
-	})
+	}
+	// ON CONFLICT rather than catching the violation: on PostgreSQL a failed
+	// statement would abort the whole transaction.
+	res, err := x.ExecContext(ctx, `INSERT INTO role_grants (user_id, role, tenant_id, unit_id, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT DO NOTHING`, userID, role, nullID(tenantID), nullID(unitID), x.now)
+	if isForeignKeyViolation(err) {
+		return fmt.Errorf("user %d: %w", userID, netra.ErrNotFound)
+	} else if err != nil {
+		return fmt.Errorf("store: grant: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil // already granted
+	}
+	return x.audit(ctx, tenantID, "user.grant", "user", userID, map[string]any{"role": role, "tenant_id": tenantID, "unit_id": unitID})
 }
 
 // Revoke removes one grant.

@@ -126,10 +126,8 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	if u.PasswordHash, err = s.hasher.Hash(ctx, pw); err != nil {
 		return err
 	}
+	u.Grants = []netra.Grant{{Role: in.Role, TenantID: in.TenantID, UnitID: in.UnitID}}
 	if err := s.store.CreateUser(ctx, u); err != nil {
-		return err
-	}
-	if err := s.store.Grant(ctx, u.ID, in.Role, in.TenantID, in.UnitID); err != nil {
 		return err
 	}
 	if u, err = s.store.UserByID(ctx, u.ID); err != nil {

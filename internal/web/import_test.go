@@ -44,11 +44,11 @@ func TestImportPages(t *testing.T) {
 			t.Error("the result page still shows the progress bar")
 		}
 		csv := a.get(page + "/ditolak.csv")
-		if !strings.HasPrefix(csv.Body.String(), "\ufeffBARIS,KOLOM,NILAI,ALASAN\n4,NIP,12345,NIP harus 18 digit angka.") {
+		if !strings.HasPrefix(csv.Body.String(), "\ufeffBARIS;KOLOM;NILAI;ALASAN\n4;NIP;12345;NIP harus 18 digit angka.") {
 			t.Errorf("rejected rows CSV:\n%q", csv.Body.String())
 		}
 		a.lang = "en"
-		if body := a.get(page + "/ditolak.csv").Body.String(); !strings.Contains(body, "LINE,COLUMN,VALUE,REASON\n4,NIP,12345,The NIP must be 18 digits.") {
+		if body := a.get(page + "/ditolak.csv").Body.String(); !strings.Contains(body, "LINE;COLUMN;VALUE;REASON\n4;NIP;12345;The NIP must be 18 digits.") {
 			t.Errorf("English CSV:\n%s", body)
 		}
 		a.lang = ""

@@ -137,11 +137,9 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	if u.PasswordHash, err = s.hasher.Hash(ctx, pw); err != nil {
 		return err
 	}
+	u.Grants = []netra.Grant{{Role: role, TenantID: tenantID, UnitID: unitID}}
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return s.userFormFailed(w, r, err)
-	}
-	if err := s.store.Grant(ctx, u.ID, role, tenantID, unitID); err != nil {
-		return err
 	}
 	return s.showUser(w, r, u.ID, pw, "user_created")
 }
