@@ -9,9 +9,7 @@ import (
 )
 
 // BareEmployeeColumns are the columns BareLoadEmployees fills, in order.
-var BareEmployeeColumns = []string{"tenant_id", "nip", "name", "search_name", "front_title", "back_title", "type",
-	"golongan", "position_name", "position_type", "unit_id", "email", "phone", "status", "birth_date", "sex",
-	"import_id", "created_at", "updated_at"}
+var BareEmployeeColumns = copyColumns
 
 // BareLoadEmployees inserts employee rows by the simplest loop the engine
 // allows, with no validation, matching, history or audit: one transaction of

@@ -228,6 +228,9 @@ type Importer struct {
 	tenants map[string]*importTenant // by code
 	home    *importTenant
 
+	// PostgreSQL: set once a batch collided with stored employees.
+	pgMatch bool
+
 	// SQLite: the transaction batches share (see writeSQLiteBatch).
 	open     *tx
 	openedAt time.Time
@@ -549,6 +552,39 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (
 
 func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow) (batchResult, error) {
 	var res batchResult
+	if len(rows) == 0 {
+		return res, nil
+	}
+	// A national roster loaded into an empty database meets no known NIP:
+	// try the batch as one plain COPY inside a savepoint, which spares a
+	// lookup of every NIP. The first batch that collides (a re-import, a NIP
+	// repeated in the file) rolls back to the savepoint, and from then on
+	// the importer matches every batch against the stored employees.
+	if !imp.pgMatch {
+		if _, err := x.ExecContext(ctx, "SAVEPOINT batch"); err != nil {
+			return res, fmt.Errorf("store: savepoint: %w", err)
+		}
+		fresh := make([][]any, len(rows))
+		for i := range rows {
+			fresh[i] = copyValues(&rows[i].Employee, imp.im.ID, x.now)
+		}
+		n, err := imp.copyEmployees(ctx, x, fresh)
+		switch {
+		case err == nil:
+			if _, err := x.ExecContext(ctx, "RELEASE SAVEPOINT batch"); err != nil {
+				return res, fmt.Errorf("store: release savepoint: %w", err)
+			}
+			res.inserted = n
+			return res, nil
+		case isUniqueViolation(err):
+			if _, err := x.ExecContext(ctx, "ROLLBACK TO SAVEPOINT batch"); err != nil {
+				return res, fmt.Errorf("store: rollback to savepoint: %w", err)
+			}
+			imp.pgMatch = true
+		default:
+			return res, err
+		}
+	}
 	nips := make([]string, len(rows))
 	for i := range rows {
 		nips[i] = rows[i].Employee.NIP
@@ -573,25 +609,39 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow)
 			}
 			continue
 		}
-		fresh = append(fresh, []any{e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, string(e.Type),
-			string(e.Golongan), e.PositionName, string(e.PositionType), e.UnitID, e.Email, e.Phone, string(e.Status),
-			dateString(e.BirthDate), string(e.Sex), imp.im.ID, x.now, x.now})
+		fresh = append(fresh, copyValues(e, imp.im.ID, x.now))
 	}
-	if len(fresh) == 0 {
-		return res, nil
+	n, err := imp.copyEmployees(ctx, x, fresh)
+	res.inserted += n
+	return res, err
+}
+
+// copyColumns are the employee columns an import fills, in copyValues' order.
+var copyColumns = []string{"tenant_id", "nip", "name", "search_name", "front_title", "back_title", "type", "golongan",
+	"position_name", "position_type", "unit_id", "email", "phone", "status", "birth_date", "sex", "import_id",
+	"created_at", "updated_at"}
+
+func copyValues(e *netra.Employee, importID, now int64) []any {
+	return []any{e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, string(e.Type),
+		string(e.Golongan), e.PositionName, string(e.PositionType), e.UnitID, e.Email, e.Phone, string(e.Status),
+		dateString(e.BirthDate), string(e.Sex), importID, now, now}
+}
+
+// copyEmployees loads rows with COPY on the transaction's connection.
+func (imp *Importer) copyEmployees(ctx context.Context, x *tx, rows [][]any) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
 	}
-	conn := x.queryer.(*sql.Conn)
-	err = conn.Raw(func(dc any) error {
-		n, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"employees"}, []string{"tenant_id", "nip", "name",
-			"search_name", "front_title", "back_title", "type", "golongan", "position_name", "position_type", "unit_id",
-			"email", "phone", "status", "birth_date", "sex", "import_id", "created_at", "updated_at"}, pgx.CopyFromRows(fresh))
-		res.inserted += n
+	var n int64
+	err := x.queryer.(*sql.Conn).Raw(func(dc any) error {
+		var err error
+		n, err = dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"employees"}, copyColumns, pgx.CopyFromRows(rows))
 		return err
 	})
 	if err != nil {
-		return res, fmt.Errorf("store: copy employees: %w", err)
+		return 0, fmt.Errorf("store: copy employees: %w", err)
 	}
-	return res, nil
+	return n, nil
 }
 
 func dupProblem(r *ImportRow, firstLine int64) ImportProblem {
@@ -600,20 +650,31 @@ func dupProblem(r *ImportRow, firstLine int64) ImportProblem {
 		Reason: netra.Msg("NIP ini sudah muncul di baris "+l+" berkas yang sama.", "This NIP already appears on line "+l+" of the same file.")}
 }
 
-// loadExisting fetches the stored employees with the given NIPs.
+// loadExisting fetches the stored employees with the given NIPs. On
+// PostgreSQL the NIPs travel as one array parameter: a statement with
+// thousands of placeholders is parsed and planned anew for every batch.
 func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (map[string]existing, error) {
+	out := make(map[string]existing)
+	if len(nips) == 0 {
+		return out, nil
+	}
 	var a args
-	ph := make([]string, len(nips))
-	for i, n := range nips {
-		ph[i] = a.add(n)
+	var cond string
+	if imp.s.dialect == Postgres {
+		cond = "e.nip = ANY(" + a.add(nips) + ")"
+	} else {
+		ph := make([]string, len(nips))
+		for i, n := range nips {
+			ph[i] = a.add(n)
+		}
+		cond = "e.nip IN (" + strings.Join(ph, ", ") + ")"
 	}
 	rows, err := x.QueryContext(ctx, `SELECT `+employeeCols+`, COALESCE(e.import_id, 0), t.path FROM employees e
-		JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id WHERE e.nip IN (`+strings.Join(ph, ", ")+`)`, a.v...)
+		JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id WHERE `+cond, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: existing employees: %w", err)
 	}
 	defer rows.Close()
-	out := make(map[string]existing)
 	for rows.Next() {
 		var o existing
 		if err := scanEmployee(rows, &o.e, &o.importID, &o.tpath); err != nil {

@@ -168,26 +168,7 @@ func (s *Server) apiGrantCreate(w http.ResponseWriter, r *http.Request) error {
 
 // apiGrantDelete removes one of a user's roles.
 func (s *Server) apiGrantDelete(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	gid, err := pathID(r, "grant")
-	if err != nil {
-		return err
-	}
-	u, err := s.managedUser(r, id)
-	if err != nil {
-		return err
-	}
-	found := false
-	for _, g := range u.Grants {
-		found = found || g.ID == gid
-	}
-	if !found {
-		return errNotFound
-	}
-	if err := s.store.Revoke(r.Context(), gid); err != nil {
+	if _, err := s.revokeGrant(r); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

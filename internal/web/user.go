@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -261,28 +262,31 @@ func (s *Server) userGrant(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), "role_granted")
 }
 
-// userRevoke removes one of a user's roles.
-func (s *Server) userRevoke(w http.ResponseWriter, r *http.Request) error {
+// revokeGrant removes the grant {grant} of the user {id}, a user the actor
+// manages, and returns the user's id.
+func (s *Server) revokeGrant(r *http.Request) (int64, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	gid, err := pathID(r, "grant")
 	if err != nil {
-		return err
+		return 0, err
 	}
 	u, err := s.managedUser(r, id)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	found := false
-	for _, g := range u.Grants {
-		found = found || g.ID == gid
+	if !slices.ContainsFunc(u.Grants, func(g netra.Grant) bool { return g.ID == gid }) {
+		return 0, errNotFound
 	}
-	if !found {
-		return errNotFound
-	}
-	if err := s.store.Revoke(r.Context(), gid); err != nil {
+	return id, s.store.Revoke(r.Context(), gid)
+}
+
+// userRevoke removes one of a user's roles.
+func (s *Server) userRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := s.revokeGrant(r)
+	if err != nil {
 		return err
 	}
 	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), "role_revoked")
