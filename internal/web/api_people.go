@@ -279,15 +279,7 @@ type apiImportProblem struct {
 // apiImportProblems lists the rejected cells of an import in line order,
 // with the reasons in the request's language.
 func (s *Server) apiImportProblems(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	if _, err := s.store.Import(ctx, id); err != nil {
-		return err
-	}
-	ps, err := s.store.ImportProblems(ctx, id, 0)
+	_, ps, err := s.importProblems(r)
 	if err != nil {
 		return err
 	}

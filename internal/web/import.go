@@ -225,18 +225,24 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "import_status", d)
 }
 
+// importProblems loads every rejected cell of the import {id}, after
+// checking that the actor may see the import.
+func (s *Server) importProblems(r *http.Request) (int64, []store.ImportProblem, error) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return 0, nil, err
+	}
+	if _, err := s.store.Import(r.Context(), id); err != nil {
+		return 0, nil, err
+	}
+	ps, err := s.store.ImportProblems(r.Context(), id, 0)
+	return id, ps, err
+}
+
 // importProblemsCSV downloads every rejected cell of an import as CSV, with
 // the reasons in the user's language.
 func (s *Server) importProblemsCSV(w http.ResponseWriter, r *http.Request) error {
-	id, err := pathID(r, "id")
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	if _, err := s.store.Import(ctx, id); err != nil {
-		return err
-	}
-	ps, err := s.store.ImportProblems(ctx, id, 0)
+	id, ps, err := s.importProblems(r)
 	if err != nil {
 		return err
 	}
