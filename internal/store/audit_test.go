@@ -32,14 +32,7 @@ func TestAuditChainCatchesTampering(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			url := e.URL(t)
-			s, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if _, err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			s := openURL(t, url)
 			w := mustWorld(t, s)
 			mustEmployee(t, s, w.setda.ID, "198609262015051001", "Budi Santoso")
 			p, n, err := s.VerifyAudit(ctx, nil)
@@ -84,14 +77,7 @@ func TestAuditChainCatchesReorderAndTruncation(t *testing.T) {
 		t.Run(e.Name, func(t *testing.T) {
 			ctx := context.Background()
 			url := e.URL(t)
-			s, err := store.Open(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s.Close()
-			if _, err := s.Migrate(ctx); err != nil {
-				t.Fatal(err)
-			}
+			s := openURL(t, url)
 			mustWorld(t, s)
 			db := rawDB(t, url)
 			if e.Name == "sqlite" {
@@ -142,6 +128,20 @@ func TestAuditEntriesScope(t *testing.T) {
 			t.Fatalf("filtered entries %+v %v", got, err)
 		}
 	})
+}
+
+// openURL opens and migrates the store at url, closed when the test ends.
+func openURL(t *testing.T, url string) *store.Store {
+	t.Helper()
+	s, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func mustExec(t *testing.T, db *sql.DB, qs ...string) {

@@ -284,11 +284,6 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 	})
 }
 
-// UserSummary is a user with their grants, for the user list.
-type UserSummary struct {
-	netra.User
-}
-
 // Users lists the users holding a role within the actor's user.manage
 // scope (all users for a super admin), by username.
 func (s *Store) Users(ctx context.Context, search string) ([]netra.User, error) {
