@@ -152,3 +152,48 @@ func mustExec(t *testing.T, db *sql.DB, qs ...string) {
 		}
 	}
 }
+
+// TestUserEventsReachTheirGovernmentsAuditors checks that sign-ins and
+// account changes of a city's staff are logged under that city: its auditor
+// and the province's see them, another city's auditor does not.
+func TestUserEventsReachTheirGovernmentsAuditors(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		// A role on the province and a narrower one on the city: the city is home.
+		u := &netra.User{Username: "operator", Name: "Operator BKPSDM", PasswordHash: "x",
+			Grants: []netra.Grant{{Role: netra.RoleLeader, TenantID: w.prov.ID}}}
+		if err := s.CreateUser(sys(), u); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Grant(sys(), u.ID, netra.RoleTenantAdmin, w.city.ID, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AuditUser(sys(), "auth.login", u.ID, map[string]string{"method": "password"}); err != nil {
+			t.Fatal(err)
+		}
+		name := "Operator Kota"
+		if err := s.UpdateUser(sys(), u.ID, store.UserUpdate{Name: &name}, "user.update"); err != nil {
+			t.Fatal(err)
+		}
+		seen := func(ctx context.Context) map[string]bool {
+			t.Helper()
+			got, err := s.AuditEntries(ctx, netra.AuditFilter{ObjectType: "user", ObjectID: itoa(u.ID)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]bool{}
+			for _, e := range got {
+				m[e.Action] = true
+			}
+			return m
+		}
+		for _, tn := range []*netra.Tenant{w.city, w.prov} {
+			if m := seen(as(s, t, netra.RoleAuditor, tn, nil)); !m["auth.login"] || !m["user.update"] {
+				t.Errorf("auditor of %s sees %v", tn.Code, m)
+			}
+		}
+		if m := seen(as(s, t, netra.RoleAuditor, w.other, nil)); len(m) != 0 {
+			t.Errorf("auditor of %s sees %v", w.other.Code, m)
+		}
+	})
+}

@@ -82,7 +82,7 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int64, er
 			return fmt.Errorf("store: end sessions: %w", err)
 		}
 		n, _ = res.RowsAffected()
-		return x.audit(ctx, 0, "auth.logout_all", "user", userID, map[string]int64{"sessions": n})
+		return x.auditUser(ctx, "auth.logout_all", userID, map[string]int64{"sessions": n})
 	})
 	return n, err
 }

@@ -91,7 +91,11 @@ func (s *Store) CreateUser(ctx context.Context, u *netra.User) error {
 			return fmt.Errorf("store: insert user: %w", err)
 		}
 		u.CreatedAt = fromMS(x.now)
-		if err := x.audit(ctx, 0, "user.create", "user", u.ID, map[string]any{"username": u.Username, "name": u.Name}); err != nil {
+		var home int64 // the entry belongs to the government of the user's first role, where its auditors see it
+		if len(u.Grants) > 0 {
+			home = u.Grants[0].TenantID
+		}
+		if err := x.audit(ctx, home, "user.create", "user", u.ID, map[string]any{"username": u.Username, "name": u.Name}); err != nil {
 			return err
 		}
 		for _, g := range u.Grants {
@@ -280,7 +284,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 		if action == "" || len(ch) == 0 {
 			return nil
 		}
-		return x.audit(ctx, 0, action, "user", id, ch)
+		return x.auditUser(ctx, action, id, ch)
 	})
 }
 
@@ -338,7 +342,7 @@ func (s *Store) ReplaceRecoveryCodes(ctx context.Context, userID int64, hashes [
 				return fmt.Errorf("store: recovery code: %w", err)
 			}
 		}
-		return x.audit(ctx, 0, "auth.recovery_codes", "user", userID, map[string]int{"count": len(hashes)})
+		return x.auditUser(ctx, "auth.recovery_codes", userID, map[string]int{"count": len(hashes)})
 	})
 }
 
@@ -356,7 +360,7 @@ func (s *Store) UseRecoveryCode(ctx context.Context, userID int64, hash string) 
 		if !ok {
 			return nil
 		}
-		return x.audit(ctx, 0, "auth.recovery_code_used", "user", userID, nil)
+		return x.auditUser(ctx, "auth.recovery_code_used", userID, nil)
 	})
 	return ok, err
 }
@@ -372,6 +376,26 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error
 // itself (a sign-in, a failed sign-in, an export).
 func (s *Store) Audit(ctx context.Context, tenantID int64, action, objType string, objID int64, summary any) error {
 	return s.write(ctx, func(x *tx) error { return x.audit(ctx, tenantID, action, objType, objID, summary) })
+}
+
+// AuditUser records an event about a user account (a sign-in, a sign-out)
+// under the government the user works for, so that its auditors see it.
+func (s *Store) AuditUser(ctx context.Context, action string, userID int64, summary any) error {
+	return s.write(ctx, func(x *tx) error { return x.auditUser(ctx, action, userID, summary) })
+}
+
+// auditUser records an event about a user under the user's home government:
+// the most specific government the user holds a role in (a city rather than
+// its province), whose auditors and those above them see the entry. A user
+// with no role left is recorded nationally (tenant 0: super admins only).
+func (x *tx) auditUser(ctx context.Context, action string, userID int64, summary any) error {
+	var home int64
+	err := x.QueryRowContext(ctx, `SELECT g.tenant_id FROM role_grants g JOIN tenants t ON t.id = g.tenant_id
+		WHERE g.user_id = $1 ORDER BY LENGTH(t.path) DESC, g.id LIMIT 1`, userID).Scan(&home)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: user's government: %w", err)
+	}
+	return x.audit(ctx, home, action, "user", userID, summary)
 }
 
 // ClaimTOTPStep records that a user's TOTP code for step was used and

@@ -302,7 +302,7 @@ func (s *Server) endSession(w http.ResponseWriter, r *http.Request) error {
 		if err := s.store.DeleteSession(ctx, x.TokenHash); err != nil {
 			return err
 		}
-		if err := s.store.Audit(ctx, 0, "auth.session_end", "user", in.user.ID, map[string]string{"session": ref}); err != nil {
+		if err := s.store.AuditUser(ctx, "auth.session_end", in.user.ID, map[string]string{"session": ref}); err != nil {
 			return err
 		}
 		if in.session != nil && x.TokenHash == in.session.TokenHash {

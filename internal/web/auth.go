@@ -162,7 +162,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return refuse(http.StatusUnauthorized, p.T("signin.wrong"))
 	}
 	if u.Disabled() {
-		if err := s.store.Audit(sys, 0, "auth.login_failed", "user", u.ID, map[string]string{"reason": "disabled"}); err != nil {
+		if err := s.store.AuditUser(sys, "auth.login_failed", u.ID, map[string]string{"reason": "disabled"}); err != nil {
 			return err
 		}
 		return refuse(http.StatusForbidden, p.T("signin.disabled"))
@@ -208,7 +208,7 @@ func (s *Server) countFailure(sys context.Context, u *netra.User, reason string,
 	if err := s.store.UpdateUser(sys, u.ID, up, action); err != nil {
 		return time.Time{}, err
 	}
-	err := s.store.Audit(sys, 0, "auth.login_failed", "user", u.ID, map[string]any{"reason": reason, "failures": u.FailedLogins + 1})
+	err := s.store.AuditUser(sys, "auth.login_failed", u.ID, map[string]any{"reason": reason, "failures": u.FailedLogins + 1})
 	return until, err
 }
 
@@ -314,7 +314,7 @@ func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, u *netra
 	in := info(r)
 	in.user, in.actor = u, actorFor(u, in.ip)
 	ctx := netra.WithActor(r.Context(), in.actor)
-	return s.store.Audit(ctx, 0, "auth.login", "user", u.ID, map[string]string{"method": method})
+	return s.store.AuditUser(ctx, "auth.login", u.ID, map[string]string{"method": method})
 }
 
 var totpSecretRe = regexp.MustCompile(`^[A-Z2-7]{16,128}$`)

@@ -176,7 +176,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request) error {
 		}
 		if in.user != nil {
 			ctx := netra.WithActor(r.Context(), actorFor(in.user, in.ip))
-			if err := s.store.Audit(ctx, 0, "auth.logout", "user", in.user.ID, nil); err != nil {
+			if err := s.store.AuditUser(ctx, "auth.logout", in.user.ID, nil); err != nil {
 				return err
 			}
 		}
