@@ -12,7 +12,6 @@ import (
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/imports"
 	"github.com/netra-id/netra/internal/roster"
-	"github.com/netra-id/netra/internal/store"
 )
 
 func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -71,18 +70,18 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 	if im.Rejected == 0 && *errOut == "" {
 		return nil
 	}
-	var ps []store.ImportProblem
 	if im.Rejected > 0 {
-		if ps, err = s.ImportProblems(ctx, im.ID, 0); err != nil {
+		ps, err := s.ImportProblems(ctx, im.ID, 21)
+		if err != nil {
 			return err
 		}
-	}
-	for i, p := range ps {
-		if i == 20 {
-			fmt.Fprintf(stdout, "… and %d more problems\n", len(ps)-20)
-			break
+		for i, p := range ps {
+			if i == 20 {
+				fmt.Fprintf(stdout, "… and more: %d rows rejected in all\n", im.Rejected)
+				break
+			}
+			fmt.Fprintf(stdout, "line %d, %s %q: %s\n", p.Line, p.Column, p.Value, p.Reason.In(*lang))
 		}
-		fmt.Fprintf(stdout, "line %d, %s %q: %s\n", p.Line, p.Column, p.Value, p.Reason.In(*lang))
 	}
 	if *errOut != "" {
 		// Written even when empty, so that a report left by an earlier run
@@ -91,7 +90,7 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 		if err != nil {
 			return err
 		}
-		err = imports.WriteProblemsCSV(ef, ps, *lang)
+		err = imports.WriteProblemsCSV(ctx, ef, s, im.ID, *lang)
 		if cerr := ef.Close(); err == nil {
 			err = cerr
 		}

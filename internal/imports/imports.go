@@ -230,13 +230,21 @@ func (r *Runner) fail(ctx context.Context, im *store.Import, cause error) error 
 	return cause
 }
 
-// WriteProblemsCSV writes the rejected cells of an import as a CSV report in lang.
-func WriteProblemsCSV(w io.Writer, ps []store.ImportProblem, lang string) error {
-	errs := make([]roster.RowError, len(ps))
-	for i, p := range ps {
-		errs[i] = roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: p.Reason}
+// WriteProblemsCSV writes every rejected cell of import importID as a CSV
+// report in lang, streaming: the report may hold millions of cells. Call it
+// after Store.Import, which checks access.
+func WriteProblemsCSV(ctx context.Context, w io.Writer, s *store.Store, importID int64, lang string) error {
+	r, err := roster.NewErrorsCSV(w, lang)
+	if err != nil {
+		return err
 	}
-	return roster.WriteErrorsCSV(w, errs, lang)
+	err = s.EachImportProblem(ctx, importID, func(p store.ImportProblem) error {
+		return r.Write(roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: p.Reason})
+	})
+	if err != nil {
+		return err
+	}
+	return r.Flush()
 }
 
 // countingReader counts the bytes read, for progress.

@@ -1,17 +1,26 @@
 package imports_test
 
 import (
+	"bytes"
 	"context"
+	"database/sql"
+	"encoding/csv"
 	"errors"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/blob"
+	"github.com/netra-id/netra/internal/demo"
 	"github.com/netra-id/netra/internal/imports"
 	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/store"
 	"github.com/netra-id/netra/internal/store/storetest"
+	"github.com/netra-id/netra/internal/wilayah"
 )
 
 func sys() context.Context { return netra.WithActor(context.Background(), netra.System("test")) }
@@ -157,3 +166,153 @@ func TestImportRespectsUnitScope(t *testing.T) {
 }
 
 func itoa(n int64) string { return fmtInt(n) }
+
+// TestNationalRosterAcrossManyGovernments imports a roster spanning more
+// governments than the importer keeps unit trees for, once grouped by
+// government (trees are evicted and not needed again) and once shuffled (an
+// evicted tree is needed again), and checks that every row reached its own
+// government.
+func TestNationalRosterAcrossManyGovernments(t *testing.T) {
+	w, err := wilayah.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	govs := w.Governments()[:24]
+	var codes []string
+	for _, g := range govs {
+		codes = append(codes, g.Code)
+	}
+	var buf bytes.Buffer
+	if _, err := roster.Generate(&buf, roster.GenOptions{Employees: 2400, Seed: 7, Governments: codes}); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := slices.Index(recs[0], roster.ColGovernment)
+	if col < 0 {
+		t.Fatalf("no %s in %v", roster.ColGovernment, recs[0])
+	}
+	want := map[string]int{}
+	for _, r := range recs[1:] {
+		want[r[col]]++
+	}
+	if len(want) <= 16 {
+		t.Fatalf("roster spans only %d governments", len(want))
+	}
+	lines := strings.SplitAfter(buf.String(), "\n")
+	head, body := lines[0], lines[1:len(lines)-1]
+	if len(body) != len(recs)-1 {
+		t.Fatalf("%d lines for %d records", len(body), len(recs)-1)
+	}
+	shuffled := slices.Clone(body)
+	rand.New(rand.NewPCG(1, 2)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for name, rows := range map[string][]string{"grouped": body, "shuffled": shuffled} {
+		t.Run(name, func(t *testing.T) {
+			storetest.Each(t, func(t *testing.T, s *store.Store) {
+				ctx := sys()
+				national, _ := governments(t, s, w, codes)
+				b, err := blob.OpenDisk(t.TempDir())
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := &imports.Runner{Store: s, Blobs: b}
+				im, err := r.ImportFile(ctx, national.ID, "nasional.csv", strings.NewReader(head+strings.Join(rows, "")))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if im.Inserted != int64(len(rows)) || im.Rejected != 0 {
+					ps, _ := s.ImportProblems(ctx, im.ID, 5)
+					t.Fatalf("import %+v, problems %+v", im, ps)
+				}
+				for code, n := range want {
+					tn, err := s.TenantByCode(ctx, code)
+					if err != nil {
+						t.Fatal(err)
+					}
+					page, err := s.Employees(ctx, store.EmployeeFilter{TenantID: tn.ID})
+					if err != nil || page.Total != n {
+						t.Errorf("%s: %d employees, want %d (%v)", code, page.Total, n, err)
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestLargeImportRefreshesPostgresStatistics checks that an import of many
+// employees leaves PostgreSQL with planner statistics for them (a table never
+// analysed has reltuples -1).
+func TestLargeImportRefreshesPostgresStatistics(t *testing.T) {
+	for _, e := range storetest.Engines(t) {
+		if e.Name != "postgres" {
+			continue
+		}
+		url := e.URL(t)
+		s, err := store.Open(sys(), url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		if _, err := s.Migrate(sys()); err != nil {
+			t.Fatal(err)
+		}
+		w, err := wilayah.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		national, _ := governments(t, s, w, []string{"62", "62.71"})
+		var buf bytes.Buffer
+		if _, err := roster.Generate(&buf, roster.GenOptions{Employees: 10000, Seed: 3, Governments: []string{"62.71"}}); err != nil {
+			t.Fatal(err)
+		}
+		b, err := blob.OpenDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		im, err := (&imports.Runner{Store: s, Blobs: b}).ImportFile(sys(), national.ID, "kota.csv", &buf)
+		if err != nil || im.Inserted != 10000 {
+			t.Fatalf("import %+v: %v", im, err)
+		}
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var tuples float64
+		if err := db.QueryRow(`SELECT reltuples FROM pg_class WHERE relname = 'employees'`).Scan(&tuples); err != nil {
+			t.Fatal(err)
+		}
+		if tuples != 10000 {
+			t.Fatalf("reltuples %v after importing 10000 employees: not analysed", tuples)
+		}
+	}
+}
+
+// governments creates the national tenant and the governments of codes (a
+// province before its regencies) with their generated unit trees.
+func governments(t *testing.T, s *store.Store, w *wilayah.Data, codes []string) (*netra.Tenant, []wilayah.Area) {
+	t.Helper()
+	ctx := sys()
+	national := &netra.Tenant{Code: netra.NationalCode, Name: "Pemerintah Pusat"}
+	if err := s.CreateTenant(ctx, national); err != nil {
+		t.Fatal(err)
+	}
+	var out []wilayah.Area
+	for _, c := range codes {
+		g, ok := w.Lookup(c)
+		if !ok {
+			t.Fatalf("no area %s", c)
+		}
+		tn := &netra.Tenant{Code: g.Code, Name: g.Name}
+		if err := s.CreateTenant(ctx, tn); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.CreateUnitTree(ctx, tn.ID, demo.Seeds(roster.UnitTree(g, w))); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, g)
+	}
+	return national, out
+}

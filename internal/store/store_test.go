@@ -415,3 +415,50 @@ func TestCreateUserWithRefusedGrantLeavesNothing(t *testing.T) {
 		}
 	})
 }
+
+// TestEachImportProblemReadsEveryCellOnce checks that a report read in
+// chunks has every refused cell exactly once and in line order, also where
+// a chunk boundary falls inside a line's cells.
+func TestEachImportProblemReadsEveryCellOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		ctx := sys()
+		im := &store.Import{TenantID: w.city.ID, Filename: "x.csv", BlobKey: "imports/x.csv", SHA256: "00"}
+		if err := s.CreateImport(ctx, im, nil); err != nil {
+			t.Fatal(err)
+		}
+		imp, err := s.NewImporter(ctx, im)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Three cells per line: 1000 (a chunk) is not a multiple of 3.
+		var want []store.ImportProblem
+		for line := int64(2); len(want) < 2500; line++ {
+			for _, col := range []string{"EMAIL", "NAMA", "NIP"} {
+				want = append(want, store.ImportProblem{Line: line, Column: col, Value: "v" + itoa(line),
+					Reason: netra.Msg("salah", "wrong")})
+			}
+		}
+		if err := imp.Write(ctx, nil, want, 1, int64(len(want)/3)); err != nil {
+			t.Fatal(err)
+		}
+		if err := imp.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		var got []store.ImportProblem
+		if err := s.EachImportProblem(ctx, im.ID, func(p store.ImportProblem) error {
+			got = append(got, p)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%d cells, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Line != want[i].Line || got[i].Column != want[i].Column || got[i].Value != want[i].Value {
+				t.Fatalf("cell %d: %+v, want %+v", i, got[i], want[i])
+			}
+		}
+	})
+}

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"bufio"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strconv"
@@ -277,16 +279,33 @@ type apiImportProblem struct {
 }
 
 // apiImportProblems lists the rejected cells of an import in line order,
-// with the reasons in the request's language.
+// with the reasons in the request's language. The list is streamed: an import
+// of a national roster may have rejected millions of cells.
 func (s *Server) apiImportProblems(w http.ResponseWriter, r *http.Request) error {
-	_, ps, err := s.importProblems(r)
+	id, err := s.importAccess(r)
 	if err != nil {
 		return err
 	}
 	lang := info(r).lang
-	out := list[apiImportProblem]{Items: []apiImportProblem{}}
-	for _, p := range ps {
-		out.Items = append(out.Items, apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang)})
+	// Buffered: an error before the first 32 kB still gets a proper problem body.
+	w.Header().Set("Content-Type", "application/json")
+	bw := bufio.NewWriterSize(w, 32<<10)
+	bw.WriteString(`{"items":[`)
+	n := 0
+	err = s.store.EachImportProblem(r.Context(), id, func(p store.ImportProblem) error {
+		b, err := json.Marshal(apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang)})
+		if err != nil {
+			return err
+		}
+		if n++; n > 1 {
+			bw.WriteByte(',')
+		}
+		_, err = bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	return writeJSON(w, http.StatusOK, out)
+	bw.WriteString("]}\n")
+	return bw.Flush()
 }

@@ -107,6 +107,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		in.status = 499 // the client went away; nothing to answer
 		return
 	}
+	if in.status != 0 {
+		// The response has begun (a streamed download): it can only be cut short.
+		s.log.Error("response cut short", "request_id", in.id, "route", in.route, "err", err)
+		return
+	}
+	w.Header().Del("Content-Disposition") // an error page is not the download it replaces
 	if status == http.StatusInternalServerError {
 		s.log.Error("request failed", "request_id", in.id, "route", in.route, "err", err)
 	}

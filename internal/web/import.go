@@ -225,24 +225,20 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "import_status", d)
 }
 
-// importProblems loads every rejected cell of the import {id}, after
-// checking that the actor may see the import.
-func (s *Server) importProblems(r *http.Request) (int64, []store.ImportProblem, error) {
+// importAccess reads the import {id} and checks that the actor may see it.
+func (s *Server) importAccess(r *http.Request) (int64, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
-		return 0, nil, err
+		return 0, err
 	}
-	if _, err := s.store.Import(r.Context(), id); err != nil {
-		return 0, nil, err
-	}
-	ps, err := s.store.ImportProblems(r.Context(), id, 0)
-	return id, ps, err
+	_, err = s.store.Import(r.Context(), id)
+	return id, err
 }
 
 // importProblemsCSV downloads every rejected cell of an import as CSV, with
 // the reasons in the user's language.
 func (s *Server) importProblemsCSV(w http.ResponseWriter, r *http.Request) error {
-	id, ps, err := s.importProblems(r)
+	id, err := s.importAccess(r)
 	if err != nil {
 		return err
 	}
@@ -253,7 +249,7 @@ func (s *Server) importProblemsCSV(w http.ResponseWriter, r *http.Request) error
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	return imports.WriteProblemsCSV(w, ps, lang)
+	return imports.WriteProblemsCSV(r.Context(), w, s.store, id, lang)
 }
 
 // sampleRoster is a small roster in the documented columns: one row naming
