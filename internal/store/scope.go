@@ -35,14 +35,22 @@ func scopeOf(ctx context.Context, p netra.Permission) (netra.Scope, error) {
 // scopeSQL returns an SQL condition that holds for rows within the scope.
 // tenantPath and tenantID name the tenant's path and id columns, unitPath
 // the unit's path column ("" where the query has no unit: then a grant
-// limited to a unit subtree reaches nothing).
+// limited to a unit subtree reaches nothing). With tenantPath "" governments
+// are matched by id through a subquery, so the query needs no join to
+// tenants.
 func scopeSQL(s netra.Scope, a *args, tenantPath, tenantID, unitPath string) string {
 	if s.All {
 		return "TRUE"
 	}
 	var ors []string
 	for _, ar := range s.Areas {
-		if ar.UnitPath == "" {
+		if ar.UnitPath == "" && ar.TenantPath == "/"+netra.NationalCode+"/" {
+			return "TRUE" // the national government's area holds every other
+		}
+		if ar.UnitPath == "" && tenantPath == "" {
+			lo, hi := subtree(ar.TenantPath)
+			ors = append(ors, fmt.Sprintf("%s IN (SELECT id FROM tenants WHERE path >= %s AND path < %s)", tenantID, a.add(lo), a.add(hi)))
+		} else if ar.UnitPath == "" {
 			lo, hi := subtree(ar.TenantPath)
 			ors = append(ors, fmt.Sprintf("(%s >= %s AND %s < %s)", tenantPath, a.add(lo), tenantPath, a.add(hi)))
 		} else if unitPath != "" {

@@ -369,9 +369,10 @@ func TestNationwideNameSearchMatchesTheStart(t *testing.T) {
 		w := mustWorld(t, s)
 		mustEmployee(t, s, w.setda.ID, "198609262015051001", "Siti Aminah")
 		mustEmployee(t, s, w.setda.ID, "198609262015051002", "Nur Siti")
+		mustEmployee(t, s, w.otherUnit.ID, "198609262015051003", "Siti Tarakan")
 		// Nationwide: the start of the name (an index range, fast at any size).
 		p, err := s.Employees(sys(), store.EmployeeFilter{Search: "Siti"})
-		if err != nil || len(p.Employees) != 1 || p.Employees[0].Name != "Siti Aminah" {
+		if err != nil || len(p.Employees) != 2 || p.Employees[0].Name != "Siti Aminah" {
 			t.Fatalf("nationwide search: %+v %v", p, err)
 		}
 		// Within a government: any part of the name.
@@ -382,6 +383,17 @@ func TestNationwideNameSearchMatchesTheStart(t *testing.T) {
 		p, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), store.EmployeeFilter{Search: "siti"})
 		if err != nil || len(p.Employees) != 2 {
 			t.Fatalf("city leader search: %+v %v", p, err)
+		}
+		// A province reaches hundreds of thousands: the start of the name
+		// again, unless one of its governments is chosen.
+		prov := as(s, t, netra.RoleLeader, w.prov, nil)
+		p, err = s.Employees(prov, store.EmployeeFilter{Search: "siti"})
+		if err != nil || len(p.Employees) != 1 || p.Employees[0].Name != "Siti Aminah" {
+			t.Fatalf("province leader search: %+v %v", p, err)
+		}
+		p, err = s.Employees(prov, store.EmployeeFilter{TenantID: w.city.ID, Search: "siti"})
+		if err != nil || len(p.Employees) != 2 {
+			t.Fatalf("province leader search in a city: %+v %v", p, err)
 		}
 	})
 }

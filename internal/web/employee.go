@@ -37,16 +37,18 @@ func decodeCursor(c string) (string, error) {
 
 type employeeListPage struct {
 	*page
-	Filter    []field
-	Search    string
-	Rows      []netra.Employee
-	Total     int
-	More      bool
-	NextURL   string
-	PrevURL   string
-	FirstURL  string
-	CanCreate bool
-	CreateURL string
+	Filter []field
+	Search string
+	// SearchHint explains what a search matches here.
+	SearchHint string
+	Rows       []netra.Employee
+	Total      int
+	More       bool
+	NextURL    string
+	PrevURL    string
+	FirstURL   string
+	CanCreate  bool
+	CreateURL  string
 	// FiltersOpen unfolds the filters when any is set.
 	FiltersOpen bool
 }
@@ -85,6 +87,10 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	topts := []string{"", p.T("filter.all")}
 	for _, t := range tenants {
 		topts = append(topts, strconv.FormatInt(t.ID, 10), t.Name)
+	}
+	d.SearchHint = p.T("employees.search.hint")
+	if store.NameSearchMatchesStart(ctx, f) {
+		d.SearchHint = p.T("employees.search.hint_start")
 	}
 	d.Filter = append(d.Filter, field{Name: "instansi", Label: p.T("employee.tenant"), Type: "select",
 		Options: options(strconv.FormatInt(f.TenantID, 10), topts...)})

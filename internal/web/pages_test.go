@@ -104,7 +104,9 @@ func TestEmployeePages(t *testing.T) {
 		if prev == nil || a.get(strings.ReplaceAll(prev[1], "&amp;", "&")).Body.String() != a.get(urls[0]).Body.String() {
 			t.Error("the previous link of page 3 does not lead to page 2")
 		}
-		wantBody(t, a.get("/pegawai?q=siti"), 200, "Siti Aminah", "1 pegawai")
+		wantBody(t, a.get("/pegawai?q=siti"), 200, "Siti Aminah", "1 pegawai", "atau bagian dari nama")
+		// Across the nation a name search matches the start of names, and the page says so.
+		wantBody(t, e.as("super").get("/pegawai?q=siti"), 200, "Siti Aminah", "atau awal nama")
 		wantBody(t, a.get("/pegawai?q="+e.employees["guru"].NIP[:8]), 200, "Siti Aminah")
 		wantBody(t, a.get("/pegawai?status=retired"), 200, "0 pegawai")
 		wantBody(t, a.get("/pegawai?jenis=pppk"), 200, "0 pegawai")
