@@ -320,8 +320,10 @@ type importTenant struct {
 // on rather than reload trees for every batch.
 const maxLoadedTenants = 16
 
-// maxGovernments is about how many governments Indonesia has (552 today).
-const maxGovernments = 1000
+// maxCodes bounds how many government codes an import remembers (Indonesia
+// has 552 governments), so that a file full of made-up codes cannot grow the
+// importer's memory without end.
+const maxCodes = 2000
 
 type importUnit struct {
 	id     int64
@@ -363,8 +365,7 @@ func (imp *Importer) tenant(ctx context.Context, code string) (*importTenant, er
 	}
 	t := &importTenant{code: code}
 	err := imp.s.r.QueryRowContext(ctx, `SELECT id, path FROM tenants WHERE code = $1`, code).Scan(&t.id, &t.path)
-	if len(imp.tenants) < 2*maxGovernments || err == nil {
-		// A file full of made-up codes must not grow the map without end.
+	if len(imp.tenants) < maxCodes || err == nil {
 		imp.tenants[code] = t
 	}
 	switch {
@@ -477,10 +478,8 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 			reject(r, "KODE_INSTANSI", r.TenantCode, *t.err)
 			continue
 		}
-		if t.used != imp.clock || t.units == nil {
-			if err := imp.unitTree(ctx, t); err != nil {
-				return err
-			}
+		if err := imp.unitTree(ctx, t); err != nil {
+			return err
 		}
 		u, ok := t.units[r.UnitCode]
 		if r.UnitCode == "" || !ok {
