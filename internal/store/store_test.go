@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/netra-id/netra"
@@ -471,6 +472,40 @@ func TestEachImportProblemReadsEveryCellOnce(t *testing.T) {
 			if got[i].Line != want[i].Line || got[i].Column != want[i].Column || got[i].Value != want[i].Value {
 				t.Fatalf("cell %d: %+v, want %+v", i, got[i], want[i])
 			}
+		}
+	})
+}
+
+// TestTenantFamilyAndCounts checks the narrowed tenant summaries: a
+// tenant's family is itself, its parent and its children, and employees are
+// counted only where asked for.
+func TestTenantFamilyAndCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		mustEmployee(t, s, w.setda.ID, "198609262015051001", "Siti Aminah")
+		codes := func(ts []store.TenantSummary) string {
+			var c []string
+			for _, x := range ts {
+				c = append(c, x.Code)
+			}
+			return strings.Join(c, ",")
+		}
+		fam, err := s.TenantFamily(sys(), w.prov.ID)
+		if err != nil || codes(fam) != "00,62,62.71" || fam[2].Employees != 1 {
+			t.Fatalf("family of 62: %+v %v", fam, err)
+		}
+		one, err := s.TenantsCounted(sys(), w.city.ID)
+		if err != nil || codes(one) != "62.71" || one[0].Employees != 1 || one[0].Units != 3 {
+			t.Fatalf("counted 62.71: %+v %v", one, err)
+		}
+		all, err := s.Tenants(sys())
+		if err != nil || len(all) != 5 || all[2].Employees != 0 || all[2].Units != 3 {
+			t.Fatalf("tenants: %+v %v", all, err)
+		}
+		// A city admin's family of the province is the city alone.
+		fam, err = s.TenantFamily(as(s, t, netra.RoleTenantAdmin, w.city, nil), w.prov.ID)
+		if err != nil || codes(fam) != "62.71" {
+			t.Fatalf("city admin's family of 62: %+v %v", fam, err)
 		}
 	})
 }

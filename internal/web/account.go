@@ -54,7 +54,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			d.MoreTenants = len(ts) - 12
 			ts = ts[:12]
 		}
-		d.Tenants = ts
+		// Employees are counted only for the governments shown.
+		ids := make([]int64, len(ts))
+		for i, t := range ts {
+			ids[i] = t.ID
+		}
+		if d.Tenants, err = s.store.TenantsCounted(ctx, ids...); err != nil {
+			return err
+		}
 	}
 	if a.Can(netra.PermEmployeeRead) {
 		pg, err := s.store.Employees(ctx, store.EmployeeFilter{Status: netra.StatusActive, Limit: 1})

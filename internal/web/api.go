@@ -127,7 +127,7 @@ func tenantJSON(t store.TenantSummary) apiTenant {
 
 // apiTenants lists the governments in scope with their counts.
 func (s *Server) apiTenants(w http.ResponseWriter, r *http.Request) error {
-	tl, err := s.store.Tenants(r.Context())
+	tl, err := s.store.TenantsCounted(r.Context())
 	if err != nil {
 		return err
 	}
@@ -149,7 +149,7 @@ func (s *Server) apiTenant(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	tl, err := s.store.Tenants(ctx)
+	tl, err := s.store.TenantsCounted(ctx, id)
 	if err != nil {
 		return err
 	}

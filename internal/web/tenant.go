@@ -43,7 +43,7 @@ type tenantListPage struct {
 
 // tenantList lists the governments in the actor's scope with their counts.
 func (s *Server) tenantList(w http.ResponseWriter, r *http.Request) error {
-	ts, err := s.store.Tenants(r.Context())
+	ts, err := s.store.TenantsCounted(r.Context())
 	if err != nil {
 		return err
 	}
@@ -82,7 +82,7 @@ func (s *Server) tenantPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	ts, err := s.store.Tenants(ctx)
+	ts, err := s.store.TenantFamily(ctx, t.ID)
 	if err != nil {
 		return err
 	}
