@@ -8,11 +8,5 @@
 // server and the command line build on it.
 package netra
 
-import "time"
-
 // Version is the program version; the build may override it with -ldflags.
 var Version = "0.1.0-dev"
-
-// Now returns the current time in UTC truncated to milliseconds, the
-// precision every timestamp is stored with.
-func Now() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }

@@ -34,15 +34,10 @@ const BatchSize = 5000
 type Runner struct {
 	Store *store.Store
 	Blobs blob.Store
-	Now   func() time.Time // nil: time.Now
 }
 
-func (r *Runner) now() time.Time {
-	if r.Now != nil {
-		return r.Now().UTC()
-	}
-	return time.Now().UTC()
-}
+// now reads the store's clock, the one clock of the program.
+func (r *Runner) now() time.Time { return r.Store.Clock().Now() }
 
 // Submit stores an uploaded roster for a tenant and queues its import. A
 // file that cannot be read at all is refused with a *roster.FileError and

@@ -155,7 +155,7 @@ func (w *Worker) run(ctx context.Context, j *store.Job) {
 	// Exponential backoff with jitter: 2 s, 4 s, 8 s… capped at an hour.
 	delay := min(time.Hour, time.Duration(1<<min(j.Attempts, 12))*time.Second)
 	delay += time.Duration(rand.Int64N(int64(delay/4) + 1))
-	if rerr := w.store.RetryJob(ctx, j, err, time.Now().Add(delay)); rerr != nil {
+	if rerr := w.store.RetryJob(ctx, j, err, w.store.Clock().Now().Add(delay)); rerr != nil {
 		w.log.Error("retry job", "job", j.ID, "err", rerr)
 	}
 	w.log.Warn("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "of", j.MaxAttempts, "err", err)

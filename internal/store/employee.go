@@ -81,7 +81,7 @@ func (x *tx) unitInScope(ctx context.Context, unitID int64, p netra.Permission) 
 // CreateEmployee adds an employee to a unit. A NIP already registered
 // anywhere is a conflict (a NIP is never reused).
 func (s *Store) CreateEmployee(ctx context.Context, e *netra.Employee) error {
-	if err := e.Validate(netra.Now()); err != nil {
+	if err := e.Validate(s.now()); err != nil {
 		return err
 	}
 	if _, err := scopeOf(ctx, netra.PermEmployeeWrite); err != nil {

@@ -511,7 +511,7 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 	if imp.s.dialect == Postgres && !imp.pgMatch && len(good) > 0 {
 		// Built before the transaction: while the client builds them, the
 		// server waits (8% of a national import's time was spent so).
-		now := netra.Now().UnixMilli()
+		now := imp.s.now().UnixMilli()
 		fresh = make([][]any, len(good))
 		for i := range good {
 			fresh[i] = copyValues(&good[i].Employee, imp.im.ID, now)
@@ -574,7 +574,7 @@ func (imp *Importer) writeSQLiteBatch(ctx context.Context, apply func(x *tx) err
 		if err != nil {
 			return fmt.Errorf("store: begin: %w", err)
 		}
-		imp.open = &tx{queryer: t, s: imp.s, actor: imp.actor, now: netra.Now().UnixMilli()}
+		imp.open = &tx{queryer: t, s: imp.s, actor: imp.actor, now: imp.s.now().UnixMilli()}
 		imp.openedAt, imp.pending = time.Now(), 0
 	}
 	if err := apply(imp.open); err != nil {
@@ -845,7 +845,7 @@ func (s *Store) writeConn(ctx context.Context, a *netra.Actor, fn func(x *tx) er
 	if _, err := conn.ExecContext(ctx, "BEGIN"); err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	x := &tx{queryer: conn, s: s, actor: a, now: netra.Now().UnixMilli()}
+	x := &tx{queryer: conn, s: s, actor: a, now: s.now().UnixMilli()}
 	if err := fn(x); err != nil {
 		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK")
 		return err

@@ -26,20 +26,21 @@ type Job struct {
 // EnqueueJob queues a job. A job whose UniqueKey is already queued or done
 // is silently dropped.
 func (s *Store) EnqueueJob(ctx context.Context, j *Job) error {
-	return enqueue(ctx, s.w, j)
+	return enqueue(ctx, s.w, j, s.now())
 }
 
 // enqueueTx queues a job inside a write transaction, so that the job exists
 // exactly when the change that asked for it commits (the outbox pattern).
-func (x *tx) enqueue(ctx context.Context, j *Job) error { return enqueue(ctx, x.queryer, j) }
+func (x *tx) enqueue(ctx context.Context, j *Job) error {
+	return enqueue(ctx, x.queryer, j, fromMS(x.now))
+}
 
 func enqueue(ctx context.Context, q interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, j *Job) error {
+}, j *Job, now time.Time) error {
 	if j.MaxAttempts == 0 {
 		j.MaxAttempts = 8
 	}
-	now := time.Now().UTC()
 	if j.RunAt.IsZero() {
 		j.RunAt = now
 	}
@@ -58,7 +59,7 @@ func enqueue(ctx context.Context, q interface {
 // ClaimJobs leases up to n due jobs of the given kinds to worker for lease.
 // A job whose lease ran out (its worker died) is due again.
 func (s *Store) ClaimJobs(ctx context.Context, worker string, kinds []string, n int, lease time.Duration) ([]Job, error) {
-	now := time.Now().UTC()
+	now := s.now()
 	var a args
 	pw, pl := a.add(worker), a.add(ms(now.Add(lease)))
 	pn := a.add(ms(now))
@@ -97,7 +98,7 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, kinds []string, n 
 // whose payload must not outlive them (an e-mail holding a sign-in code).
 func (s *Store) CompleteJob(ctx context.Context, id int64, scrub bool) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL,
-		payload = CASE WHEN $2 THEN '' ELSE payload END WHERE id = $3`, ms(time.Now()), scrub, id)
+		payload = CASE WHEN $2 THEN '' ELSE payload END WHERE id = $3`, ms(s.now()), scrub, id)
 	return err
 }
 
@@ -110,7 +111,7 @@ func (s *Store) RetryJob(ctx context.Context, j *Job, cause error, retryAt time.
 	}
 	if j.Attempts >= j.MaxAttempts {
 		_, err := s.w.ExecContext(ctx, `UPDATE jobs SET failed_at = $1, last_error = $2, locked_by = NULL, locked_until = NULL
-			WHERE id = $3`, ms(time.Now()), msg, j.ID)
+			WHERE id = $3`, ms(s.now()), msg, j.ID)
 		return err
 	}
 	_, err := s.w.ExecContext(ctx, `UPDATE jobs SET run_at = $1, last_error = $2, locked_by = NULL, locked_until = NULL
@@ -121,7 +122,7 @@ func (s *Store) RetryJob(ctx context.Context, j *Job, cause error, retryAt time.
 // JobCounts returns the number of queued (due or later), running and failed
 // jobs, for metrics.
 func (s *Store) JobCounts(ctx context.Context) (queued, running, failed int64, err error) {
-	now := ms(time.Now())
+	now := ms(s.now())
 	err = s.r.QueryRowContext(ctx, `SELECT
 		COALESCE(SUM(CASE WHEN done_at IS NULL AND failed_at IS NULL AND (locked_until IS NULL OR locked_until < $1) THEN 1 ELSE 0 END), 0),
 		COALESCE(SUM(CASE WHEN done_at IS NULL AND failed_at IS NULL AND locked_until >= $1 THEN 1 ELSE 0 END), 0),
@@ -137,6 +138,6 @@ func (s *Store) JobCounts(ctx context.Context) (queued, running, failed int64, e
 // backoff; operators use it (netra jobs retry) after fixing an outage.
 func (s *Store) MakeJobsDue(ctx context.Context) error {
 	_, err := s.w.ExecContext(ctx, `UPDATE jobs SET run_at = $1, failed_at = NULL, attempts = CASE WHEN failed_at IS NULL
-		THEN attempts ELSE 0 END WHERE done_at IS NULL`, ms(time.Now()))
+		THEN attempts ELSE 0 END WHERE done_at IS NULL`, ms(s.now()))
 	return err
 }

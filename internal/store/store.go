@@ -29,6 +29,8 @@ import (
 	"github.com/pressly/goose/v3"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/netra-id/netra"
 )
 
 // Dialect names the database engine behind a Store.
@@ -52,20 +54,55 @@ type Store struct {
 	w       *sql.DB // writes
 	r       *sql.DB // reads
 	url     string
+	clock   netra.Clock
 }
+
+// Option configures a Store at Open.
+type Option func(*Store)
+
+// WithClock makes the store read the time from c (default: the system clock).
+func WithClock(c netra.Clock) Option {
+	return func(s *Store) {
+		if c != nil {
+			s.clock = c
+		}
+	}
+}
+
+// SetClock replaces the store's clock; call it before the store is shared
+// (tests that build the store first and the clock after use it).
+func (s *Store) SetClock(c netra.Clock) { WithClock(c)(s) }
+
+// Clock returns the clock the store reads the time from, so that the parts
+// built on the store share it.
+func (s *Store) Clock() netra.Clock { return s.clock }
+
+// now returns the store clock's time.
+func (s *Store) now() time.Time { return s.clock.Now() }
 
 // Open connects to the database named by rawURL: "sqlite:path/to/file.db"
 // (the file and its folder are created) or "postgres://…" ("postgres:" alone
 // takes every setting from the PG* environment variables). It does not
 // migrate; call Migrate.
-func Open(ctx context.Context, rawURL string) (*Store, error) {
+func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
+	var s *Store
+	var err error
 	switch {
 	case strings.HasPrefix(rawURL, "sqlite:"):
-		return openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"))
+		s, err = openSQLite(ctx, strings.TrimPrefix(strings.TrimPrefix(rawURL, "sqlite:"), "//"))
 	case strings.HasPrefix(rawURL, "postgres:"), strings.HasPrefix(rawURL, "postgresql:"):
-		return openPostgres(ctx, rawURL)
+		s, err = openPostgres(ctx, rawURL)
+	default:
+		return nil, fmt.Errorf("store: unsupported database URL %q: want sqlite:PATH or postgres://…", redact(rawURL))
 	}
-	return nil, fmt.Errorf("store: unsupported database URL %q: want sqlite:PATH or postgres://…", redact(rawURL))
+	if err != nil {
+		return nil, err
+	}
+	s.clock = netra.SystemClock()
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*Store, error) {

@@ -33,7 +33,7 @@ func (s *Store) write(ctx context.Context, fn func(tx *tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	x := &tx{queryer: t, s: s, actor: a, now: netra.Now().UnixMilli()}
+	x := &tx{queryer: t, s: s, actor: a, now: s.now().UnixMilli()}
 	if err := fn(x); err != nil {
 		_ = t.Rollback()
 		return err

@@ -404,7 +404,7 @@ func (x *tx) auditUser(ctx context.Context, action string, userID int64, summary
 // replayed, not even by two requests at once.
 func (s *Store) ClaimTOTPStep(ctx context.Context, userID, step int64) (bool, error) {
 	res, err := s.w.ExecContext(ctx, `UPDATE users SET totp_last_step = $1, failed_logins = 0, updated_at = $2
-		WHERE id = $3 AND totp_last_step < $1`, step, ms(time.Now()), userID)
+		WHERE id = $3 AND totp_last_step < $1`, step, ms(s.now()), userID)
 	if err != nil {
 		return false, fmt.Errorf("store: claim TOTP step: %w", err)
 	}

@@ -71,7 +71,8 @@ func newEnv(t *testing.T, st *store.Store) *env {
 	if os.Getenv("NETRA_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	e.srv, err = New(Config{Store: st, Imports: e.runner, BaseURL: "http://netra.test", Logger: log, Now: e.now})
+	st.SetClock(netra.ClockFunc(e.now))
+	e.srv, err = New(Config{Store: st, Imports: e.runner, BaseURL: "http://netra.test", Logger: log})
 	if err != nil {
 		t.Fatal(err)
 	}

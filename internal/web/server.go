@@ -24,6 +24,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/auth"
 	"github.com/netra-id/netra/internal/imports"
 	"github.com/netra-id/netra/internal/store"
@@ -40,8 +41,6 @@ type Config struct {
 	// Registry receives the HTTP, database and job metrics; nil creates one
 	// with the Go and process collectors.
 	Registry *prometheus.Registry
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
 }
 
 // Server is the web server. Build it with New; it is safe for concurrent use.
@@ -51,7 +50,7 @@ type Server struct {
 	baseURL string
 	secure  bool // BaseURL is https
 	log     *slog.Logger
-	clock   func() time.Time
+	clock   netra.Clock // the store's: one clock for the whole program
 	hasher  *auth.Hasher
 
 	cat    catalog
@@ -92,7 +91,7 @@ func New(cfg Config) (*Server, error) {
 		baseURL:  base,
 		secure:   u.Scheme == "https",
 		log:      cfg.Logger,
-		clock:    cfg.Now,
+		clock:    cfg.Store.Clock(),
 		hasher:   auth.DefaultHasher(),
 		registry: cfg.Registry,
 		// Per-address limits are generous because a whole office signs in
@@ -104,9 +103,6 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
-	}
-	if s.clock == nil {
-		s.clock = time.Now
 	}
 	if s.registry == nil {
 		s.registry = prometheus.NewRegistry()
@@ -138,7 +134,7 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // now returns the current time in UTC, truncated to the millisecond as the
 // store keeps it.
-func (s *Server) now() time.Time { return s.clock().UTC().Truncate(time.Millisecond) }
+func (s *Server) now() time.Time { return s.clock.Now() }
 
 //go:embed static
 var staticFiles embed.FS
