@@ -11,20 +11,22 @@ import (
 	"strings"
 
 	"github.com/netra-id/netra/internal/blob"
+	"github.com/netra-id/netra/internal/keyring"
 	"github.com/netra-id/netra/internal/store"
 )
 
 // storage holds the settings every command that touches data shares.
 type storage struct {
-	data  string
-	db    string
-	blobs string
+	data   string
+	db     string
+	blobs  string
+	getenv env
 }
 
 // storageFlags registers --data, --db and --blobs with their NETRA_*
 // environment defaults.
 func storageFlags(fs *flag.FlagSet, getenv env) *storage {
-	s := &storage{}
+	s := &storage{getenv: getenv}
 	fs.StringVar(&s.data, "data", or(getenv("NETRA_DATA"), "./netra-data"), "data folder (NETRA_DATA)")
 	fs.StringVar(&s.db, "db", getenv("NETRA_DB"), "database URL: sqlite:PATH or postgres://… (NETRA_DB; default: sqlite in the data folder)")
 	fs.StringVar(&s.blobs, "blobs", getenv("NETRA_BLOBS"), "blob storage URL: file:PATH (NETRA_BLOBS; default: a folder in the data folder)")
@@ -60,7 +62,14 @@ func (s *storage) open(ctx context.Context, log *slog.Logger) (*store.Store, err
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, s.db)
+	keys, src, err := s.keyring()
+	if err != nil {
+		return nil, err
+	}
+	if src == keyring.FromNewFile && log != nil {
+		log.Warn("created a new master key: keep a copy of it apart from the database backups", "file", s.keyFile())
+	}
+	st, err := store.Open(ctx, s.db, store.WithKeyring(keys))
 	if err != nil {
 		return nil, err
 	}
@@ -73,6 +82,16 @@ func (s *storage) open(ctx context.Context, log *slog.Logger) (*store.Store, err
 		log.Info("database migrated", "applied", applied, "db", st.URL())
 	}
 	return st, nil
+}
+
+// keyFile is where the master key lives unless the environment gives it:
+// in the data folder, beside (never inside) the database.
+func (s *storage) keyFile() string { return filepath.Join(s.data, "netra.key") }
+
+// keyring loads the master key (NETRA_MASTER_KEY, NETRA_MASTER_KEY_FILE, or
+// the data folder's key file, created on first start).
+func (s *storage) keyring() (*keyring.Keyring, keyring.Source, error) {
+	return keyring.Load(s.getenv, s.keyFile())
 }
 
 // openBlobs opens the blob storage.

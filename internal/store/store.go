@@ -31,6 +31,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/keyring"
 )
 
 // Dialect names the database engine behind a Store.
@@ -55,6 +56,7 @@ type Store struct {
 	r       *sql.DB // reads
 	url     string
 	clock   netra.Clock
+	keys    *keyring.Keyring
 }
 
 // Option configures a Store at Open.
@@ -65,6 +67,19 @@ func WithClock(c netra.Clock) Option {
 	return func(s *Store) {
 		if c != nil {
 			s.clock = c
+		}
+	}
+}
+
+// WithKeyring gives the store the master key kept outside the database, with
+// which it seals secrets (TOTP, signing keys, queued sign-in codes) and keys
+// the audit chain. Without it the store makes a random one that lives as
+// long as the process: fine for tests and benchmarks, never for a real
+// installation (cmd/netra always passes the data folder's key).
+func WithKeyring(k *keyring.Keyring) Option {
+	return func(s *Store) {
+		if k != nil {
+			s.keys = k
 		}
 	}
 }
@@ -99,6 +114,7 @@ func Open(ctx context.Context, rawURL string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	s.clock = netra.SystemClock()
+	s.keys = keyring.Generate()
 	for _, o := range opts {
 		o(s)
 	}

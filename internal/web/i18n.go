@@ -4,7 +4,9 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -28,17 +30,34 @@ var catalogFiles embed.FS
 type catalog map[string]map[string]string
 
 func loadCatalog() (catalog, error) {
-	c := catalog{}
-	for _, lang := range []string{langID, langEN} {
-		b, err := catalogFiles.ReadFile("i18n/" + lang + ".json")
+	c := catalog{langID: {}, langEN: {}}
+	// i18n/id.json and i18n/en.json hold the common strings; a feature may
+	// keep its own in i18n/NAME.id.json and i18n/NAME.en.json. A key defined
+	// twice is an error, so files never override one another silently.
+	names, err := fs.Glob(catalogFiles, "i18n/*.json")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		base := strings.TrimSuffix(path.Base(name), ".json")
+		lang := base[strings.LastIndexByte(base, '.')+1:]
+		if c[lang] == nil {
+			return nil, fmt.Errorf("web: catalog %s: unknown language %q", name, lang)
+		}
+		b, err := catalogFiles.ReadFile(name)
 		if err != nil {
-			return nil, fmt.Errorf("web: catalog %s: %w", lang, err)
+			return nil, fmt.Errorf("web: catalog %s: %w", name, err)
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			return nil, fmt.Errorf("web: catalog %s: %w", lang, err)
+			return nil, fmt.Errorf("web: catalog %s: %w", name, err)
 		}
-		c[lang] = m
+		for k, v := range m {
+			if _, dup := c[lang][k]; dup {
+				return nil, fmt.Errorf("web: catalog %s: key %q is defined twice", name, k)
+			}
+			c[lang][k] = v
+		}
 	}
 	return c, nil
 }
