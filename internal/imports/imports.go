@@ -112,13 +112,13 @@ func (r *Runner) Handler() jobs.Handler {
 		if im.Status == store.ImportDone || im.Status == store.ImportFailed {
 			return nil
 		}
-		actor := netra.System("import")
-		if im.CreatedBy != 0 {
-			u, err := r.Store.UserByID(ctx, im.CreatedBy)
-			if err != nil {
-				return err
-			}
-			actor = &netra.Actor{UserID: u.ID, Label: "user:" + u.Username, Grants: u.Grants}
+		// As whoever started it, user or API token: a token limited to a
+		// unit subtree imports into that subtree only.
+		actor, err := r.Store.ImportActor(ctx, im)
+		if errors.Is(err, netra.ErrForbidden) {
+			return jobs.Permanent{Err: err}
+		} else if err != nil {
+			return err
 		}
 		return r.Run(netra.WithActor(ctx, actor), im)
 	}
@@ -226,14 +226,15 @@ func (r *Runner) fail(ctx context.Context, im *store.Import, cause error) error 
 }
 
 // WriteProblemsCSV writes every rejected cell of import importID as a CSV
-// report in lang, streaming: the report may hold millions of cells. Call it
-// after Store.Import, which checks access.
+// report in lang, streaming: the report may hold millions of cells. The
+// store checks that the actor may see the import, writes only the cells it
+// may read and audits the download.
 func WriteProblemsCSV(ctx context.Context, w io.Writer, s *store.Store, importID int64, lang string) error {
 	r, err := roster.NewErrorsCSV(w, lang)
 	if err != nil {
 		return err
 	}
-	err = s.EachImportProblem(ctx, importID, func(p store.ImportProblem) error {
+	err = s.EachImportProblem(ctx, importID, "csv", func(p store.ImportProblem) error {
 		return r.Write(roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: p.Reason})
 	})
 	if err != nil {

@@ -25,24 +25,25 @@ const (
 
 // Import is one roster file being (or having been) imported.
 type Import struct {
-	ID         int64
-	TenantID   int64
-	Filename   string
-	BlobKey    string
-	SizeBytes  int64
-	SHA256     string
-	Status     string
-	ReadBytes  int64
-	RowsRead   int64
-	Inserted   int64
-	Updated    int64
-	Unchanged  int64
-	Rejected   int64
-	Error      netra.Message
-	CreatedBy  int64
-	CreatedAt  time.Time
-	StartedAt  time.Time
-	FinishedAt time.Time
+	ID           int64
+	TenantID     int64
+	Filename     string
+	BlobKey      string
+	SizeBytes    int64
+	SHA256       string
+	Status       string
+	ReadBytes    int64
+	RowsRead     int64
+	Inserted     int64
+	Updated      int64
+	Unchanged    int64
+	Rejected     int64
+	Error        netra.Message
+	CreatedBy    int64 // the user who started it; 0 for a token or the system
+	CreatedToken int64 // the API token that started it, or 0
+	CreatedAt    time.Time
+	StartedAt    time.Time
+	FinishedAt   time.Time
 }
 
 // Progress returns how far the import has read, from 0 to 1.
@@ -56,22 +57,25 @@ func (im *Import) Progress() float64 {
 	return min(1, float64(im.ReadBytes)/float64(im.SizeBytes))
 }
 
-// ImportProblem is why one cell of a roster row was refused.
+// ImportProblem is why one cell of a roster row was refused. UnitID is the
+// unit the row named, when it could be resolved (0 otherwise): it decides
+// who may read the cell (see Store.ImportProblems).
 type ImportProblem struct {
 	Line   int64
 	Column string
 	Value  string
 	Reason netra.Message
+	UnitID int64
 }
 
 const importCols = `id, tenant_id, filename, blob_key, size_bytes, sha256, status, read_bytes, rows_read, inserted, updated,
-	unchanged, rejected, error_id, error_en, created_by, created_at, started_at, finished_at`
+	unchanged, rejected, error_id, error_en, created_by, created_token, created_at, started_at, finished_at`
 
 func scanImport(row interface{ Scan(...any) error }, im *Import) error {
 	var created, started, finished int64
 	if err := row.Scan(&im.ID, &im.TenantID, &im.Filename, &im.BlobKey, &im.SizeBytes, &im.SHA256, &im.Status,
 		&im.ReadBytes, &im.RowsRead, &im.Inserted, &im.Updated, &im.Unchanged, &im.Rejected, &im.Error.ID, &im.Error.EN,
-		&im.CreatedBy, &created, &started, &finished); err != nil {
+		&im.CreatedBy, &im.CreatedToken, &created, &started, &finished); err != nil {
 		return err
 	}
 	im.CreatedAt, im.StartedAt, im.FinishedAt = fromMS(created), fromMS(started), fromMS(finished)
@@ -94,10 +98,10 @@ func (s *Store) CreateImport(ctx context.Context, im *Import, job *Job) error {
 		if !sc.ReachesTenant(im.TenantID, tpath) {
 			return fmt.Errorf("import: %w", netra.ErrForbidden)
 		}
-		im.Status, im.CreatedBy, im.CreatedAt = ImportQueued, x.actor.UserID, fromMS(x.now)
-		if err := x.QueryRowContext(ctx, `INSERT INTO imports (tenant_id, filename, blob_key, size_bytes, sha256, status, created_by, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`, im.TenantID, im.Filename, im.BlobKey, im.SizeBytes, im.SHA256,
-			im.Status, im.CreatedBy, x.now).Scan(&im.ID); err != nil {
+		im.Status, im.CreatedBy, im.CreatedToken, im.CreatedAt = ImportQueued, x.actor.UserID, x.actor.TokenID, fromMS(x.now)
+		if err := x.QueryRowContext(ctx, `INSERT INTO imports (tenant_id, filename, blob_key, size_bytes, sha256, status, created_by,
+			created_token, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, im.TenantID, im.Filename, im.BlobKey,
+			im.SizeBytes, im.SHA256, im.Status, im.CreatedBy, im.CreatedToken, x.now).Scan(&im.ID); err != nil {
 			return fmt.Errorf("store: create import: %w", err)
 		}
 		if job != nil {
@@ -111,8 +115,36 @@ func (s *Store) CreateImport(ctx context.Context, im *Import, job *Job) error {
 	})
 }
 
-// Import returns an import the actor may see.
-func (s *Store) Import(ctx context.Context, id int64) (*Import, error) {
+// Who sees an import. Imports follow the unit scope like everything else:
+//
+//   - an actor whose employee.import scope covers the whole government the
+//     import is for (a government-wide admin, an admin above it, a super
+//     admin, the system) sees the import and every refused cell;
+//   - an actor limited to a unit subtree of that government sees only the
+//     imports they started (as that user or that API token), and of those
+//     only the refused cells of rows whose unit lies in their subtree, plus
+//     the rows whose unit could not be resolved (an unknown unit code, a row
+//     that failed to parse), which only the importer and government-wide
+//     admins see. A refused cell holds personal data (NIK, e-mail, birth
+//     date) of whoever the row names, so a row naming another unit stays
+//     hidden even from the unit admin who uploaded it;
+//   - anyone else is told the import does not exist.
+
+// importAccess is what the actor may see of one import.
+type importAccess struct {
+	im    *Import
+	all   bool        // every refused cell
+	scope netra.Scope // otherwise: cells of rows in this scope, and unresolved rows
+}
+
+// startedBy reports whether the actor started the import.
+func startedBy(a *netra.Actor, im *Import) bool {
+	return (a.UserID != 0 && im.CreatedBy == a.UserID) || (a.TokenID != 0 && im.CreatedToken == a.TokenID)
+}
+
+// importFor loads an import and decides what the actor in ctx may see of
+// it: ErrNotFound when nothing.
+func (s *Store) importFor(ctx context.Context, id int64) (*importAccess, error) {
 	sc, err := scopeOf(ctx, netra.PermImport)
 	if err != nil {
 		return nil, err
@@ -128,13 +160,61 @@ func (s *Store) Import(ctx context.Context, id int64) (*Import, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !sc.ReachesTenant(im.TenantID, tpath) {
-		return nil, fmt.Errorf("import %d: %w", id, netra.ErrNotFound)
+	switch {
+	case sc.CoversTenant(tpath):
+		return &importAccess{im: &im, all: true}, nil
+	case sc.ReachesTenant(im.TenantID, tpath) && startedBy(netra.ActorFrom(ctx), &im):
+		return &importAccess{im: &im, scope: sc}, nil
 	}
-	return &im, nil
+	return nil, fmt.Errorf("import %d: %w", id, netra.ErrNotFound)
 }
 
-// Imports lists a tenant's imports, newest first.
+// Import returns an import the actor may see (see importAccess): one for a
+// government its employee.import scope covers, or one it started.
+func (s *Store) Import(ctx context.Context, id int64) (*Import, error) {
+	ac, err := s.importFor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return ac.im, nil
+}
+
+// ImportActor returns the actor an import runs as: the user who started it
+// with their roles of now, or the API token with its grant (a revoked token
+// is ErrForbidden), or the system for an import started from the command
+// line. It serves the background job, which has no actor of its own.
+func (s *Store) ImportActor(ctx context.Context, im *Import) (*netra.Actor, error) {
+	switch {
+	case im.CreatedBy != 0:
+		u, err := s.UserByID(ctx, im.CreatedBy)
+		if err != nil {
+			return nil, err
+		}
+		return &netra.Actor{UserID: u.ID, Label: "user:" + u.Username, Grants: u.Grants}, nil
+	case im.CreatedToken != 0:
+		var t APIToken
+		var revoked int64
+		err := s.r.QueryRowContext(ctx, `SELECT k.id, k.name, k.role, k.tenant_id, t.code, t.path, COALESCE(k.unit_id, 0),
+			COALESCE(u.path, ''), COALESCE(u.name, ''), COALESCE(k.revoked_at, 0)
+			FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id LEFT JOIN org_units u ON u.id = k.unit_id
+			WHERE k.id = $1`, im.CreatedToken).Scan(&t.ID, &t.Name, &t.Grant.Role, &t.Grant.TenantID, &t.Grant.TenantCode,
+			&t.Grant.TenantPath, &t.Grant.UnitID, &t.Grant.UnitPath, &t.Grant.UnitName, &revoked)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("import token %d: %w", im.CreatedToken, netra.ErrNotFound)
+		} else if err != nil {
+			return nil, fmt.Errorf("store: import token: %w", err)
+		}
+		if revoked != 0 {
+			return nil, fmt.Errorf("import token %d revoked: %w", im.CreatedToken, netra.ErrForbidden)
+		}
+		return &netra.Actor{TokenID: t.ID, Label: "token:" + t.Name, Grants: []netra.Grant{t.Grant}}, nil
+	}
+	return netra.System("import"), nil
+}
+
+// Imports lists a tenant's imports the actor may see, newest first: all of
+// them when its scope covers the whole tenant, only those it started when it
+// is limited to a unit subtree. A tenant out of reach is ErrForbidden.
 func (s *Store) Imports(ctx context.Context, tenantID int64) ([]Import, error) {
 	sc, err := scopeOf(ctx, netra.PermImport)
 	if err != nil {
@@ -147,7 +227,20 @@ func (s *Store) Imports(ctx context.Context, tenantID int64) ([]Import, error) {
 	if !sc.ReachesTenant(tenantID, tpath) {
 		return nil, fmt.Errorf("imports: %w", netra.ErrForbidden)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+importCols+` FROM imports WHERE tenant_id = $1 ORDER BY id DESC LIMIT 50`, tenantID)
+	var a args
+	cond := "tenant_id = " + a.add(tenantID)
+	if !sc.CoversTenant(tpath) {
+		act := netra.ActorFrom(ctx)
+		switch {
+		case act.UserID != 0:
+			cond += " AND created_by = " + a.add(act.UserID)
+		case act.TokenID != 0:
+			cond += " AND created_token = " + a.add(act.TokenID)
+		default:
+			return nil, nil
+		}
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT `+importCols+` FROM imports WHERE `+cond+` ORDER BY id DESC LIMIT 50`, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: imports: %w", err)
 	}
@@ -163,25 +256,51 @@ func (s *Store) Imports(ctx context.Context, tenantID int64) ([]Import, error) {
 	return out, rows.Err()
 }
 
-// ImportProblems returns the first limit refused cells of an import in line
-// order (limit <= 0: all of them); call it after Import, which checks access.
-// For a report of any size use EachImportProblem.
+// ImportProblems returns the first limit refused cells of an import that the
+// actor may read (see importAccess) in line order (limit <= 0: all of them),
+// and records the read in the audit log: the cells hold personal data. An
+// import the actor may not see is ErrNotFound. For a report of any size use
+// EachImportProblem.
 func (s *Store) ImportProblems(ctx context.Context, importID int64, limit int) ([]ImportProblem, error) {
-	return s.importProblems(ctx, importID, 0, limit)
+	ac, err := s.importFor(ctx, importID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.auditProblems(ctx, ac, "page", limit); err != nil {
+		return nil, err
+	}
+	return s.importProblems(ctx, ac, 0, limit)
+}
+
+func (s *Store) auditProblems(ctx context.Context, ac *importAccess, via string, limit int) error {
+	sum := map[string]any{"read": "problems", "via": via, "all_units": ac.all}
+	if limit > 0 {
+		sum["limit"] = limit
+	}
+	return s.AuditRead(ctx, ac.im.TenantID, "import", ac.im.ID, sum)
 }
 
 // problemChunk is how many refused cells EachImportProblem reads at a time.
 const problemChunk = 1000
 
-// EachImportProblem calls fn for every refused cell of an import in line
-// order; call it after Import, which checks access. It reads the cells a
-// chunk at a time with no query open while fn runs, so a report of millions
-// of cells neither fills memory nor holds a database connection while it
-// goes out to a slow client.
-func (s *Store) EachImportProblem(ctx context.Context, importID int64, fn func(ImportProblem) error) error {
+// EachImportProblem calls fn for every refused cell of an import that the
+// actor may read (see importAccess) in line order, after recording the read
+// in the audit log (one entry; via names the channel, "csv" or "api"). An
+// import the actor may not see is ErrNotFound, before fn is ever called. It
+// reads the cells a chunk at a time with no query open while fn runs, so a
+// report of millions of cells neither fills memory nor holds a database
+// connection while it goes out to a slow client.
+func (s *Store) EachImportProblem(ctx context.Context, importID int64, via string, fn func(ImportProblem) error) error {
+	ac, err := s.importFor(ctx, importID)
+	if err != nil {
+		return err
+	}
+	if err := s.auditProblems(ctx, ac, via, 0); err != nil {
+		return err
+	}
 	var after int64
 	for {
-		ps, err := s.importProblems(ctx, importID, after, problemChunk)
+		ps, err := s.importProblems(ctx, ac, after, problemChunk)
 		if err != nil {
 			return err
 		}
@@ -210,13 +329,21 @@ func (s *Store) EachImportProblem(ctx context.Context, importID int64, fn func(I
 	}
 }
 
-// importProblems reads the refused cells of lines after afterLine.
-func (s *Store) importProblems(ctx context.Context, importID, afterLine int64, limit int) ([]ImportProblem, error) {
-	q := `SELECT line, col, value, reason_id, reason_en FROM import_errors WHERE import_id = $1 AND line > $2 ORDER BY line, col`
+// importProblems reads the refused cells of lines after afterLine that ac
+// allows.
+func (s *Store) importProblems(ctx context.Context, ac *importAccess, afterLine int64, limit int) ([]ImportProblem, error) {
+	var a args
+	q := `SELECT line, col, value, reason_id, reason_en, unit_id FROM import_errors WHERE import_id = ` + a.add(ac.im.ID) +
+		` AND line > ` + a.add(afterLine)
+	if !ac.all {
+		q += ` AND (unit_id = 0 OR unit_id IN (SELECT u.id FROM org_units u WHERE ` +
+			scopeSQL(ac.scope, &a, "", "u.tenant_id", "u.path") + `))`
+	}
+	q += ` ORDER BY line, col`
 	if limit > 0 {
 		q += " LIMIT " + strconv.Itoa(limit)
 	}
-	rows, err := s.r.QueryContext(ctx, q, importID, afterLine)
+	rows, err := s.r.QueryContext(ctx, q, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: import problems: %w", err)
 	}
@@ -224,7 +351,7 @@ func (s *Store) importProblems(ctx context.Context, importID, afterLine int64, l
 	var out []ImportProblem
 	for rows.Next() {
 		var p ImportProblem
-		if err := rows.Scan(&p.Line, &p.Column, &p.Value, &p.Reason.ID, &p.Reason.EN); err != nil {
+		if err := rows.Scan(&p.Line, &p.Column, &p.Value, &p.Reason.ID, &p.Reason.EN, &p.UnitID); err != nil {
 			return nil, err
 		}
 		out = append(out, p)
@@ -454,8 +581,8 @@ type existing struct {
 // own rows (unknown unit, NIP registered elsewhere, repeated NIP).
 func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems []ImportProblem, readBytes, rowsRead int64) error {
 	var problems = parseProblems
-	reject := func(r *ImportRow, col, val string, m netra.Message) {
-		problems = append(problems, ImportProblem{Line: r.Line, Column: col, Value: val, Reason: m})
+	reject := func(r *ImportRow, col, val string, m netra.Message, unitID int64) {
+		problems = append(problems, ImportProblem{Line: r.Line, Column: col, Value: val, Reason: m, UnitID: unitID})
 	}
 	// Resolve tenants and units before the transaction: it only reads. The
 	// rows that pass are compacted in place: copying 20,000 large structs
@@ -475,7 +602,7 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 			}
 		}
 		if t.err != nil {
-			reject(r, "KODE_INSTANSI", r.TenantCode, *t.err)
+			reject(r, "KODE_INSTANSI", r.TenantCode, *t.err, 0)
 			continue
 		}
 		if err := imp.unitTree(ctx, t); err != nil {
@@ -489,17 +616,17 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		}
 		switch {
 		case !ok && r.UnitCode != "":
-			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Kode unit "+r.UnitCode+" tidak ada di pohon organisasi "+t.code+".", "Unit code "+r.UnitCode+" is not in the organisation tree of "+t.code+"."))
+			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Kode unit "+r.UnitCode+" tidak ada di pohon organisasi "+t.code+".", "Unit code "+r.UnitCode+" is not in the organisation tree of "+t.code+"."), 0)
 			continue
 		case !ok:
 			p := strings.Join(r.UnitPath, " > ")
-			reject(r, "UNIT_KERJA", p, netra.Msg("Unit kerja \""+p+"\" tidak ada di pohon organisasi "+t.code+".", "Work unit \""+p+"\" is not in the organisation tree of "+t.code+"."))
+			reject(r, "UNIT_KERJA", p, netra.Msg("Unit kerja \""+p+"\" tidak ada di pohon organisasi "+t.code+".", "Work unit \""+p+"\" is not in the organisation tree of "+t.code+"."), 0)
 			continue
 		case u.closed:
-			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Unit kerja "+u.name+" sudah ditutup.", "The work unit "+u.name+" is closed."))
+			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Unit kerja "+u.name+" sudah ditutup.", "The work unit "+u.name+" is closed."), u.id)
 			continue
 		case !imp.scope.CoversUnit(t.id, t.path, u.path):
-			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Unit kerja "+u.name+" di luar wewenang Anda.", "The work unit "+u.name+" is outside your scope."))
+			reject(r, "KODE_UNIT", r.UnitCode, netra.Msg("Unit kerja "+u.name+" di luar wewenang Anda.", "The work unit "+u.name+" is outside your scope."), u.id)
 			continue
 		}
 		r.Employee.TenantID, r.Employee.UnitID = t.id, u.id
@@ -529,8 +656,8 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		}
 		problems = append(problems, res.problems...)
 		for _, p := range problems {
-			if _, err := x.ExecContext(ctx, `INSERT INTO import_errors (import_id, line, col, value, reason_id, reason_en)
-				VALUES ($1, $2, $3, $4, $5, $6)`, imp.im.ID, p.Line, p.Column, truncate(p.Value, 200), p.Reason.ID, p.Reason.EN); err != nil {
+			if _, err := x.ExecContext(ctx, `INSERT INTO import_errors (import_id, line, col, value, reason_id, reason_en, unit_id)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, imp.im.ID, p.Line, p.Column, truncate(p.Value, 200), p.Reason.ID, p.Reason.EN, p.UnitID); err != nil {
 				return fmt.Errorf("store: import problem: %w", err)
 			}
 		}
@@ -767,7 +894,7 @@ func (imp *Importer) copyEmployees(ctx context.Context, x *tx, rows [][]any) (in
 
 func dupProblem(r *ImportRow, firstLine int64) ImportProblem {
 	l := strconv.FormatInt(firstLine, 10)
-	return ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP,
+	return ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
 		Reason: netra.Msg("NIP ini sudah muncul di baris "+l+" berkas yang sama.", "This NIP already appears on line "+l+" of the same file.")}
 }
 
@@ -809,12 +936,12 @@ func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (ma
 // merge applies a row to an employee that already exists.
 func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, res *batchResult) error {
 	if o.importID == imp.im.ID {
-		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP,
+		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
 			Reason: netra.Msg("NIP ini muncul lebih dari sekali dalam berkas yang sama.", "This NIP appears more than once in the same file.")})
 		return nil
 	}
 	if !imp.scope.CoversUnit(o.e.TenantID, o.tpath, o.e.UnitPath) {
-		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP,
+		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
 			Reason: netra.Msg("NIP ini terdaftar di instansi atau unit lain di luar wewenang Anda; mutasi antarinstansi dicatat oleh instansi asal atau admin pusat.",
 				"This NIP is registered with another government or unit outside your scope; transfers between governments are recorded by the sending government or a national admin.")})
 		return nil

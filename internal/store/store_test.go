@@ -459,7 +459,7 @@ func TestEachImportProblemReadsEveryCellOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		var got []store.ImportProblem
-		if err := s.EachImportProblem(ctx, im.ID, func(p store.ImportProblem) error {
+		if err := s.EachImportProblem(ctx, im.ID, "test", func(p store.ImportProblem) error {
 			got = append(got, p)
 			return nil
 		}); err != nil {

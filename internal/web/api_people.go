@@ -292,7 +292,7 @@ func (s *Server) apiImportProblems(w http.ResponseWriter, r *http.Request) error
 	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.WriteString(`{"items":[`)
 	n := 0
-	err = s.store.EachImportProblem(r.Context(), id, func(p store.ImportProblem) error {
+	err = s.store.EachImportProblem(r.Context(), id, "api", func(p store.ImportProblem) error {
 		b, err := json.Marshal(apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang)})
 		if err != nil {
 			return err

@@ -1,0 +1,192 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"testing"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/store"
+	"github.com/netra-id/netra/internal/store/storetest"
+)
+
+// asUser returns a context for user id holding one grant (unit may be nil).
+func asUser(id int64, role netra.Role, tenant *netra.Tenant, unit *netra.OrgUnit) context.Context {
+	g := netra.Grant{Role: role, TenantID: tenant.ID, TenantCode: tenant.Code, TenantPath: tenantPath(tenant)}
+	if unit != nil {
+		g.UnitID, g.UnitPath = unit.ID, unit.Path
+	}
+	return netra.WithActor(context.Background(), &netra.Actor{UserID: id, Label: "user:u" + fmtInt(id), Grants: []netra.Grant{g}})
+}
+
+// mustImportRows creates an import as the actor in ctx and writes rows
+// naming the given unit codes (each row is refused: the test only makes
+// problems), and returns it.
+func mustImportRows(t *testing.T, s *store.Store, ctx context.Context, tenantID int64, codes ...string) *store.Import {
+	t.Helper()
+	im := &store.Import{TenantID: tenantID, Filename: "r.csv", BlobKey: "imports/r.csv", SHA256: "00"}
+	if err := s.CreateImport(ctx, im, nil); err != nil {
+		t.Fatal(err)
+	}
+	imp, err := s.NewImporter(ctx, im)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rows []store.ImportRow
+	for i, c := range codes {
+		rows = append(rows, store.ImportRow{Line: int64(i + 2), UnitCode: c,
+			Employee: netra.Employee{NIP: "19860926201505100" + fmtInt(int64(i)), Name: "Pegawai " + c}})
+	}
+	// A row that failed to parse: its unit is unknown.
+	parse := []store.ImportProblem{{Line: int64(len(codes) + 2), Column: "EMAIL", Value: "x@", Reason: netra.Msg("salah", "wrong")}}
+	if err := imp.Write(ctx, rows, parse, 1, int64(len(codes)+1)); err != nil {
+		t.Fatal(err)
+	}
+	if err := imp.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return im
+}
+
+func problemLines(t *testing.T, s *store.Store, ctx context.Context, id int64) []int64 {
+	t.Helper()
+	ps, err := s.ImportProblems(ctx, id, 0)
+	if err != nil {
+		t.Fatalf("problems of %d: %v", id, err)
+	}
+	var via []int64
+	if err := s.EachImportProblem(ctx, id, "test", func(p store.ImportProblem) error { via = append(via, p.Line); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	var out []int64
+	for _, p := range ps {
+		out = append(out, p.Line)
+	}
+	if !slices.Equal(out, via) {
+		t.Fatalf("ImportProblems %v, EachImportProblem %v", out, via)
+	}
+	return out
+}
+
+// TestImportsFollowUnitScope: an admin limited to a unit subtree lists only
+// the imports they started and reads only the refused cells of rows in their
+// subtree plus the rows whose unit is unknown; a government-wide admin sees
+// every import and cell; another unit's admin is told the import does not
+// exist.
+func TestImportsFollowUnitScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		smp := mustUnit(t, s, w.city.ID, w.disdik.ID, "DISDIK.SMP", "Bidang SMP", netra.UnitBidang)
+		if err := s.CloseUnit(sys(), smp.ID); err != nil {
+			t.Fatal(err)
+		}
+		disdikAdmin := asUser(1001, netra.RoleTenantAdmin, w.city, w.disdik)
+		setdaAdmin := asUser(1002, netra.RoleTenantAdmin, w.city, w.setda)
+		cityAdmin := asUser(1003, netra.RoleTenantAdmin, w.city, nil)
+		provAdmin := asUser(1004, netra.RoleTenantAdmin, w.prov, nil)
+
+		// Line 2 names SETDA (outside the importer's subtree), line 3 an
+		// unknown unit, line 4 a closed unit of DISDIK, line 5 failed to parse.
+		mine := mustImportRows(t, s, disdikAdmin, w.city.ID, "SETDA", "NOPE", "DISDIK.SMP")
+		theirs := mustImportRows(t, s, setdaAdmin, w.city.ID, "DISDIK.SMP")
+
+		ids := func(ctx context.Context) []int64 {
+			t.Helper()
+			ims, err := s.Imports(ctx, w.city.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []int64
+			for _, im := range ims {
+				out = append(out, im.ID)
+			}
+			return out
+		}
+		if got := ids(disdikAdmin); !slices.Equal(got, []int64{mine.ID}) {
+			t.Errorf("disdik admin lists %v, want only %d", got, mine.ID)
+		}
+		if got := ids(setdaAdmin); !slices.Equal(got, []int64{theirs.ID}) {
+			t.Errorf("setda admin lists %v, want only %d", got, theirs.ID)
+		}
+		for name, ctx := range map[string]context.Context{"city": cityAdmin, "province": provAdmin} {
+			if got := ids(ctx); !slices.Equal(got, []int64{theirs.ID, mine.ID}) {
+				t.Errorf("%s admin lists %v, want both", name, got)
+			}
+		}
+		if _, err := s.Import(setdaAdmin, mine.ID); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("setda admin opens another's import: %v", err)
+		}
+		if _, err := s.ImportProblems(setdaAdmin, mine.ID, 0); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("setda admin reads another's refused cells: %v", err)
+		}
+		if err := s.EachImportProblem(setdaAdmin, mine.ID, "test", func(store.ImportProblem) error {
+			t.Error("cell handed out")
+			return nil
+		}); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("setda admin streams another's refused cells: %v", err)
+		}
+		if got := problemLines(t, s, disdikAdmin, mine.ID); !slices.Equal(got, []int64{3, 4, 5}) {
+			t.Errorf("importer reads lines %v, want 3 4 5 (not the SETDA row)", got)
+		}
+		if got := problemLines(t, s, cityAdmin, mine.ID); !slices.Equal(got, []int64{2, 3, 4, 5}) {
+			t.Errorf("city admin reads lines %v, want all", got)
+		}
+		// The setda admin's own import: its DISDIK row is outside their subtree.
+		if got := problemLines(t, s, setdaAdmin, theirs.ID); !slices.Equal(got, []int64{3}) {
+			t.Errorf("setda admin reads lines %v of their import, want only the unparsed 3", got)
+		}
+		if _, err := s.Import(disdikAdmin, theirs.ID); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("disdik admin opens setda's import although its row is in DISDIK: %v", err)
+		}
+
+		// Every read of refused cells is in the audit log, as its reader.
+		es, err := s.AuditEntries(sys(), netra.AuditFilter{Action: "import.read", ObjectID: fmtInt(mine.ID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var by []string
+		for _, e := range es {
+			by = append(by, e.ActorLabel)
+		}
+		slices.Sort(by)
+		if want := []string{"user:u1001", "user:u1001", "user:u1003", "user:u1003"}; !slices.Equal(by, want) {
+			t.Errorf("audited reads of import %d by %v, want %v", mine.ID, by, want)
+		}
+	})
+}
+
+// TestImportByTokenRunsAsToken: an import started through a unit-scoped API
+// token is listed to that token only and runs as it, not as the system.
+func TestImportByTokenRunsAsToken(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		tk := &store.APIToken{Name: "sync", Grant: netra.Grant{Role: netra.RoleTenantAdmin, TenantID: w.city.ID, UnitID: w.disdik.ID}}
+		if err := s.CreateAPIToken(sys(), tk, "hash-sync"); err != nil {
+			t.Fatal(err)
+		}
+		g := netra.Grant{Role: netra.RoleTenantAdmin, TenantID: w.city.ID, TenantPath: tenantPath(w.city), UnitID: w.disdik.ID, UnitPath: w.disdik.Path}
+		tok := netra.WithActor(context.Background(), &netra.Actor{TokenID: tk.ID, Label: "token:sync", Grants: []netra.Grant{g}})
+		im := &store.Import{TenantID: w.city.ID, Filename: "r.csv", BlobKey: "imports/r.csv", SHA256: "00"}
+		if err := s.CreateImport(tok, im, nil); err != nil {
+			t.Fatal(err)
+		}
+		ims, err := s.Imports(tok, w.city.ID)
+		if err != nil || len(ims) != 1 || ims[0].ID != im.ID {
+			t.Fatalf("token lists %+v, %v", ims, err)
+		}
+		if ims, _ := s.Imports(asUser(1001, netra.RoleTenantAdmin, w.city, w.disdik), w.city.ID); len(ims) != 0 {
+			t.Errorf("a user of the same subtree lists the token's import")
+		}
+		a, err := s.ImportActor(sys(), &ims[0])
+		if err != nil || a.TokenID != tk.ID || a.IsSuperAdmin() || len(a.Grants) != 1 || a.Grants[0].UnitPath != w.disdik.Path {
+			t.Fatalf("import runs as %+v, %v", a, err)
+		}
+		if err := s.RevokeAPIToken(sys(), tk.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ImportActor(sys(), &ims[0]); !errors.Is(err, netra.ErrForbidden) {
+			t.Errorf("revoked token's import runs: %v", err)
+		}
+	})
+}
