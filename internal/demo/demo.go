@@ -121,12 +121,12 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 		if g.employees == 0 {
 			continue
 		}
-		page, err := s.Employees(ctx, store.EmployeeFilter{TenantID: t.ID, Limit: 1})
+		n, _, err := s.CountEmployees(ctx, store.EmployeeFilter{TenantID: t.ID})
 		if err != nil {
 			return nil, err
 		}
-		if page.Total > 0 {
-			res.Employees += page.Total
+		if n > 0 {
+			res.Employees += n
 			continue
 		}
 		var buf bytes.Buffer

@@ -121,11 +121,9 @@ func (x *tx) employeeForWrite(ctx context.Context, id int64) (*netra.Employee, e
 	} else if err != nil {
 		return nil, fmt.Errorf("store: employee: %w", err)
 	}
-	if !x.actor.ScopeFor(netra.PermEmployeeWrite).CoversUnit(e.TenantID, tpath, e.UnitPath) {
-		if x.actor.ScopeFor(netra.PermEmployeeRead).CoversUnit(e.TenantID, tpath, e.UnitPath) {
-			return nil, fmt.Errorf("employee %d: %w", id, netra.ErrForbidden)
-		}
-		return nil, fmt.Errorf("employee %d: %w", id, netra.ErrNotFound)
+	if err := forWrite("employee", id, x.actor.ScopeFor(netra.PermEmployeeWrite).CoversUnit(e.TenantID, tpath, e.UnitPath),
+		x.actor.ScopeFor(netra.PermEmployeeRead).CoversUnit(e.TenantID, tpath, e.UnitPath)); err != nil {
+		return nil, err
 	}
 	return &e, nil
 }
@@ -236,6 +234,19 @@ func (x *tx) history(ctx context.Context, employeeID int64, source string, ch ma
 // their own record) and records the read in the audit log, since the record
 // holds personal data.
 func (s *Store) Employee(ctx context.Context, id int64) (*netra.Employee, error) {
+	e, err := s.employeeInScope(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.AuditRead(ctx, e.TenantID, "employee", e.ID, nil); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// employeeInScope loads an employee the actor may read (see Employee),
+// without auditing the read: for the callers that audit it themselves.
+func (s *Store) employeeInScope(ctx context.Context, id int64) (*netra.Employee, error) {
 	a := netra.ActorFrom(ctx)
 	if a == nil {
 		return nil, netra.ErrUnauthenticated
@@ -253,9 +264,6 @@ func (s *Store) Employee(ctx context.Context, id int64) (*netra.Employee, error)
 	if !own && !a.ScopeFor(netra.PermEmployeeRead).CoversUnit(e.TenantID, tpath, e.UnitPath) {
 		return nil, fmt.Errorf("employee %d: %w", id, netra.ErrNotFound)
 	}
-	if err := s.AuditRead(ctx, e.TenantID, "employee", e.ID, nil); err != nil {
-		return nil, err
-	}
 	return &e, nil
 }
 
@@ -267,9 +275,17 @@ type HistoryEntry struct {
 	Changes map[string]struct{ From, To any }
 }
 
-// EmployeeHistory returns the recorded changes of an employee, newest
-// first. Call it after Employee, which checks access.
+// EmployeeHistory returns the recorded changes of an employee the actor may
+// read (ErrNotFound otherwise), newest first. The read is audited, as an
+// employee's read: the changes hold personal data.
 func (s *Store) EmployeeHistory(ctx context.Context, id int64) ([]HistoryEntry, error) {
+	e, err := s.employeeInScope(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.AuditRead(ctx, e.TenantID, "employee", e.ID, map[string]any{"history": true}); err != nil {
+		return nil, err
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT at, actor, source, changes FROM employee_history
 		WHERE employee_id = $1 ORDER BY at DESC, id DESC LIMIT 200`, id)
 	if err != nil {
@@ -318,8 +334,53 @@ type EmployeePage struct {
 const CountCap = 10000
 
 // Employees lists the employees the actor may read, ordered by name, a page
-// at a time (keyset pagination: stays fast at any depth).
+// at a time (keyset pagination: stays fast at any depth). A page that holds
+// any employee is recorded in the audit log, one entry naming the filter and
+// how many employees went out (never the employees themselves): the rows
+// carry NIPs, e-mail addresses, phone numbers and birth dates.
 func (s *Store) Employees(ctx context.Context, f EmployeeFilter) (*EmployeePage, error) {
+	page, err := s.employees(ctx, f, true)
+	if err != nil || len(page.Employees) == 0 {
+		return page, err
+	}
+	sum := map[string]any{"count": len(page.Employees), "total": page.Total}
+	for k, v := range map[string]any{"tenant_id": f.TenantID, "unit_id": f.UnitID, "type": string(f.Type),
+		"position_type": string(f.PositionType), "status": string(f.Status), "q": strings.TrimSpace(f.Search)} {
+		if v != int64(0) && v != "" {
+			sum[k] = v
+		}
+	}
+	if f.After != "" {
+		sum["next_page"] = true
+	}
+	tenant := f.TenantID
+	if tenant == 0 {
+		tenant = page.Employees[0].TenantID
+		for _, e := range page.Employees {
+			if e.TenantID != tenant {
+				tenant = 0 // a page across governments: filed with none
+				break
+			}
+		}
+	}
+	if err := s.auditList(ctx, tenant, "employee", sum); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// CountEmployees counts, up to CountCap, the employees matching f that the
+// actor may read (more: there are more than CountCap), for the counters of
+// the home and unit pages. It hands out no employee, so it is not audited.
+func (s *Store) CountEmployees(ctx context.Context, f EmployeeFilter) (total int, more bool, err error) {
+	page, err := s.employees(ctx, f, false)
+	if err != nil {
+		return 0, false, err
+	}
+	return page.Total, page.More, nil
+}
+
+func (s *Store) employees(ctx context.Context, f EmployeeFilter, withRows bool) (*EmployeePage, error) {
 	sc, err := scopeOf(ctx, netra.PermEmployeeRead)
 	if err != nil {
 		return nil, err
@@ -385,6 +446,9 @@ func (s *Store) Employees(ctx context.Context, f EmployeeFilter) (*EmployeePage,
 	}
 	if page.Total > CountCap {
 		page.Total, page.More = CountCap, true
+	}
+	if !withRows {
+		return page, nil
 	}
 	if f.After != "" {
 		name, id, ok := parseCursor(f.After)

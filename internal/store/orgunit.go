@@ -38,12 +38,9 @@ func (x *tx) unitForWrite(ctx context.Context, id int64) (*netra.OrgUnit, string
 	} else if err != nil {
 		return nil, "", fmt.Errorf("store: unit: %w", err)
 	}
-	sc := x.actor.ScopeFor(netra.PermUnitManage)
-	if !sc.CoversUnit(u.TenantID, tpath, u.Path) {
-		if x.actor.ScopeFor(netra.PermUnitRead).CoversUnit(u.TenantID, tpath, u.Path) {
-			return nil, "", fmt.Errorf("unit %d: %w", id, netra.ErrForbidden)
-		}
-		return nil, "", fmt.Errorf("unit %d: %w", id, netra.ErrNotFound)
+	if err := forWrite("unit", id, x.actor.ScopeFor(netra.PermUnitManage).CoversUnit(u.TenantID, tpath, u.Path),
+		x.actor.ScopeFor(netra.PermUnitRead).CoversUnit(u.TenantID, tpath, u.Path)); err != nil {
+		return nil, "", err
 	}
 	return &u, tpath, nil
 }

@@ -63,3 +63,42 @@ func scopeSQL(s netra.Scope, a *args, tenantPath, tenantID, unitPath string) str
 	}
 	return "(" + strings.Join(ors, " OR ") + ")"
 }
+
+// auditList records that the actor in ctx read a list of protected data
+// (employees, users): one entry per request, with the filter and how many
+// rows went out in summary, never the rows, so that auditing a page costs
+// one insert whatever its size. The program's own lists (the system actor:
+// the demo loader, jobs) reach no person and are not recorded; a person at
+// the command line reads single records and refused cells, which are.
+func (s *Store) auditList(ctx context.Context, tenantID int64, objType string, summary map[string]any) error {
+	if a := netra.ActorFrom(ctx); a != nil && a.UserID == 0 && a.TokenID == 0 && a.IsSuperAdmin() {
+		return nil
+	}
+	return s.write(ctx, func(x *tx) error {
+		return x.audit(ctx, tenantID, objType+".list", objType, 0, summary)
+	})
+}
+
+// homeTenant returns the government of a scope with a single area (where
+// its audit entries belong), or 0.
+func homeTenant(sc netra.Scope) int64 {
+	if !sc.All && len(sc.Areas) == 1 {
+		return sc.Areas[0].TenantID
+	}
+	return 0
+}
+
+// forWrite is the answer of every "load a row for writing" path once the row
+// is found: nil when the actor may change it, ErrForbidden when it may only
+// read it (it knows the row exists), ErrNotFound when it may not even read
+// it (it must not learn that the row exists). kind and id name the row in
+// the error.
+func forWrite(kind string, id int64, mayWrite, mayRead bool) error {
+	switch {
+	case mayWrite:
+		return nil
+	case mayRead:
+		return fmt.Errorf("%s %d: %w", kind, id, netra.ErrForbidden)
+	}
+	return fmt.Errorf("%s %d: %w", kind, id, netra.ErrNotFound)
+}

@@ -173,14 +173,18 @@ func (s *Store) Revoke(ctx context.Context, grantID int64) error {
 	}
 	return s.write(ctx, func(x *tx) error {
 		var g netra.Grant
-		err := x.QueryRowContext(ctx, `SELECT g.user_id, g.role, COALESCE(g.tenant_id, 0), COALESCE(t.path, '') FROM role_grants g
-			LEFT JOIN tenants t ON t.id = g.tenant_id WHERE g.id = $1`, grantID).Scan(&g.UserID, &g.Role, &g.TenantID, &g.TenantPath)
+		err := x.QueryRowContext(ctx, `SELECT g.user_id, g.role, COALESCE(g.tenant_id, 0), COALESCE(t.path, ''),
+			COALESCE(g.unit_id, 0), COALESCE(u.path, '') FROM role_grants g LEFT JOIN tenants t ON t.id = g.tenant_id
+			LEFT JOIN org_units u ON u.id = g.unit_id WHERE g.id = $1`, grantID).Scan(&g.UserID, &g.Role, &g.TenantID, &g.TenantPath,
+			&g.UnitID, &g.UnitPath)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("grant %d: %w", grantID, netra.ErrNotFound)
 		} else if err != nil {
 			return fmt.Errorf("store: grant: %w", err)
 		}
-		if !sc.All && (g.Role == netra.RoleSuperAdmin || !sc.CoversTenant(g.TenantPath)) {
+		// The same rule as granting: a unit admin takes back the roles
+		// inside their subtree.
+		if !grantWithin(sc, g) {
 			return fmt.Errorf("revoke: %w", netra.ErrForbidden)
 		}
 		if _, err := x.ExecContext(ctx, `DELETE FROM role_grants WHERE id = $1`, grantID); err != nil {
@@ -215,13 +219,8 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 		}
 		if x.actor.UserID != id && !x.actor.IsSuperAdmin() {
 			sc := x.actor.ScopeFor(netra.PermUserManage)
-			if sc.Empty() {
-				return fmt.Errorf("user %d: %w", id, netra.ErrForbidden)
-			}
-			for _, g := range u.Grants {
-				if g.Role == netra.RoleSuperAdmin || !sc.CoversTenant(g.TenantPath) {
-					return fmt.Errorf("user %d: %w", id, netra.ErrForbidden)
-				}
+			if err := forWrite("user", id, managesUser(sc, u), u.EmployeeID == 0 && seesUser(sc, u)); err != nil {
+				return err
 			}
 		}
 		ch := map[string]any{}
@@ -288,8 +287,83 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 	})
 }
 
-// Users lists the users holding a role within the actor's user.manage
-// scope (all users for a super admin), by username.
+// grantWithin reports whether a grant lies within the scope: a grant on a
+// whole government needs the scope to cover the government, a grant limited
+// to a unit subtree needs the scope to cover that unit. A super admin grant
+// lies within a super admin's scope only.
+func grantWithin(sc netra.Scope, g netra.Grant) bool {
+	switch {
+	case g.Role == netra.RoleSuperAdmin:
+		return sc.All
+	case g.UnitID != 0:
+		return sc.CoversUnit(g.TenantID, g.TenantPath, g.UnitPath)
+	}
+	return sc.CoversTenant(g.TenantPath)
+}
+
+// seesUser reports whether a user.manage scope shows the user: one of the
+// user's roles lies within it (any user for a super admin). An admin
+// limited to a unit subtree sees the users with a role inside that subtree.
+func seesUser(sc netra.Scope, u *netra.User) bool {
+	if sc.All {
+		return true
+	}
+	for _, g := range u.Grants {
+		if grantWithin(sc, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// managesUser reports whether a user.manage scope may change the account:
+// every one of the user's roles lies within it, so that no admin changes
+// the password of someone who holds power beyond the admin's own.
+func managesUser(sc netra.Scope, u *netra.User) bool {
+	if sc.All {
+		return true
+	}
+	if u.EmployeeID != 0 || len(u.Grants) == 0 {
+		return false
+	}
+	for _, g := range u.Grants {
+		if !grantWithin(sc, g) {
+			return false
+		}
+	}
+	return true
+}
+
+// User returns a staff user the actor's user.manage scope shows (see
+// seesUser) with their roles, and records the read in the audit log (the
+// account holds an e-mail address). An employee's account, or a user out of
+// scope, is ErrNotFound. Manages tells whether the actor may also change the
+// account (see managesUser).
+func (s *Store) User(ctx context.Context, id int64) (u *netra.User, manages bool, err error) {
+	sc, err := scopeOf(ctx, netra.PermUserManage)
+	if err != nil {
+		return nil, false, err
+	}
+	u, err = s.userByWhere(ctx, s.r, "us.id = $1", id)
+	if err != nil {
+		return nil, false, err
+	}
+	if u.EmployeeID != 0 || !seesUser(sc, u) {
+		return nil, false, fmt.Errorf("user %d: %w", id, netra.ErrNotFound)
+	}
+	var home int64
+	if len(u.Grants) > 0 {
+		home = u.Grants[0].TenantID
+	}
+	if err := s.AuditRead(ctx, home, "user", u.ID, nil); err != nil {
+		return nil, false, err
+	}
+	return u, managesUser(sc, u), nil
+}
+
+// Users lists the staff users the actor's user.manage scope shows (see
+// seesUser; all users for a super admin), by username, at most 500, and
+// records the list in the audit log (one entry: the search and the count).
 func (s *Store) Users(ctx context.Context, search string) ([]netra.User, error) {
 	sc, err := scopeOf(ctx, netra.PermUserManage)
 	if err != nil {
@@ -298,8 +372,9 @@ func (s *Store) Users(ctx context.Context, search string) ([]netra.User, error) 
 	var a args
 	cond := "TRUE"
 	if !sc.All {
-		cond = "us.id IN (SELECT g.user_id FROM role_grants g JOIN tenants t ON t.id = g.tenant_id WHERE " +
-			scopeSQL(sc, &a, "t.path", "t.id", "") + ")"
+		cond = "us.id IN (SELECT g.user_id FROM role_grants g JOIN tenants t ON t.id = g.tenant_id " +
+			"LEFT JOIN org_units u ON u.id = g.unit_id WHERE " +
+			scopeSQL(sc, &a, "t.path", "t.id", "COALESCE(u.path, '')") + ")"
 	}
 	if q := strings.TrimSpace(strings.ToLower(search)); q != "" {
 		p := a.add("%" + escapeLike(q) + "%")
@@ -324,6 +399,15 @@ func (s *Store) Users(ctx context.Context, search string) ([]netra.User, error) 
 	}
 	for i := range out {
 		if out[i].Grants, err = s.grants(ctx, s.r, out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	if len(out) > 0 {
+		sum := map[string]any{"count": len(out)}
+		if q := strings.TrimSpace(search); q != "" {
+			sum["q"] = q
+		}
+		if err := s.auditList(ctx, homeTenant(sc), "user", sum); err != nil {
 			return nil, err
 		}
 	}

@@ -64,11 +64,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if a.Can(netra.PermEmployeeRead) {
-		pg, err := s.store.Employees(ctx, store.EmployeeFilter{Status: netra.StatusActive, Limit: 1})
+		n, more, err := s.store.CountEmployees(ctx, store.EmployeeFilter{Status: netra.StatusActive})
 		if err != nil {
 			return err
 		}
-		d.Employees, d.EmployeesMore, d.EmployeesKnown = pg.Total, pg.More, true
+		d.Employees, d.EmployeesMore, d.EmployeesKnown = n, more, true
 	}
 	if gs := a.GrantsFor(netra.PermImport); len(gs) > 0 && gs[0].TenantID != 0 {
 		ims, err := s.store.Imports(ctx, gs[0].TenantID)

@@ -81,7 +81,10 @@ type apiGrantInput struct {
 
 func (in apiGrantInput) validate() error {
 	var v netra.ValidationError
-	if !in.Role.Valid() || in.Role == netra.RoleEmployee {
+	switch {
+	case in.Role == "":
+		v.Add("role", netra.Msg("Pilih peran; tidak ada peran bawaan.", "Choose a role; there is no default role."))
+	case !in.Role.Valid() || in.Role == netra.RoleEmployee:
 		v.Add("role", netra.Msg("Peran tidak dikenal.", "Unknown role."))
 	}
 	if in.Role != netra.RoleSuperAdmin && in.TenantID == 0 {
@@ -105,11 +108,9 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	u := &netra.User{Username: in.Username, Name: in.Name, Email: in.Email}
 	var all netra.ValidationError
-	for _, err := range []error{u.Validate(), in.validate()} {
-		if ve, ok := netra.AsValidation(err); ok {
-			for f, m := range ve.Fields {
-				all.Add(f, m)
-			}
+	if ve, ok := netra.AsValidation(joinInvalid(u.Validate(), in.validate())); ok {
+		for f, m := range ve.Fields {
+			all.Add(f, m)
 		}
 	}
 	pw, generated := in.Password, in.Password == ""
@@ -219,11 +220,14 @@ func (s *Server) apiTokenCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	if err := in.validate(); err != nil {
-		return err
-	}
+	var days error
 	if in.ExpiresInDays < 0 || in.ExpiresInDays > 3650 {
-		return netra.Invalid("expires_in_days", netra.Msg("Masa berlaku 0 (tanpa batas) sampai 3650 hari.", "Validity is 0 (unlimited) to 3650 days."))
+		days = netra.Invalid("expires_in_days", netra.Msg("Masa berlaku 0 (tanpa batas) sampai 3650 hari.", "Validity is 0 (unlimited) to 3650 days."))
+	}
+	// Every field error at once; a missing role is one of them (least
+	// privilege: there is no default role).
+	if err := joinInvalid(tokenNameError(in.Name), in.validate(), days); err != nil {
+		return err
 	}
 	secret, t, err := s.createToken(r.Context(), in.Name, in.Role, in.TenantID, in.UnitID, in.ExpiresInDays)
 	if err != nil {

@@ -118,11 +118,9 @@ func (s *Server) unitData(r *http.Request, p *page, id int64) (*unitPage, error)
 		return nil, err
 	}
 	if d.CanEmployee {
-		pg, err := s.store.Employees(ctx, store.EmployeeFilter{UnitID: u.ID, Status: netra.StatusActive, Limit: 1})
-		if err != nil {
+		if d.Employees, d.EmpMore, err = s.store.CountEmployees(ctx, store.EmployeeFilter{UnitID: u.ID, Status: netra.StatusActive}); err != nil {
 			return nil, err
 		}
-		d.Employees, d.EmpMore = pg.Total, pg.More
 	}
 	return d, nil
 }

@@ -30,6 +30,16 @@ func (s *Server) createToken(ctx context.Context, name string, role netra.Role, 
 	return secret, t, nil
 }
 
+// tokenNameError is the field error of a missing or overlong token name
+// (the store refuses the same), so that it is reported together with the
+// grant's errors.
+func tokenNameError(name string) error {
+	if n := strings.TrimSpace(name); n == "" || len(n) > 100 {
+		return netra.Invalid("name", netra.Msg("Nama token wajib diisi (paling panjang 100 karakter).", "The token name is required (at most 100 characters)."))
+	}
+	return nil
+}
+
 type tokenPage struct {
 	*page
 	Tokens []store.APIToken
@@ -73,6 +83,8 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
+	// Every field error at once: the name's with the grant's.
+	err = joinInvalid(err, tokenNameError(r.PostFormValue("name")))
 	var secret string
 	if err == nil {
 		days, _ := strconv.Atoi(r.PostFormValue("days"))

@@ -34,7 +34,9 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 // new user, a user, or an API token).
 func (s *Server) grantFields(r *http.Request, p *page, forToken bool) ([]field, error) {
 	a := info(r).actor
-	roles := []string{}
+	// Least privilege: no role is chosen until the admin chooses one (the
+	// empty first option; submitting it is a field error).
+	roles := []string{"", p.T("grant.role.choose")}
 	for _, role := range netra.Roles {
 		if role == netra.RoleEmployee || (role == netra.RoleSuperAdmin && (forToken || !a.IsSuperAdmin())) {
 			continue
@@ -83,6 +85,25 @@ func (s *Server) grantFromForm(ctx context.Context, r *http.Request) (netra.Role
 	return role, tenantID, unitID, v.Err()
 }
 
+// joinInvalid merges validation errors, so that a form reports every field
+// error at once; any other error wins as it is.
+func joinInvalid(errs ...error) error {
+	var all netra.ValidationError
+	for _, e := range errs {
+		if e == nil {
+			continue
+		}
+		ve, ok := netra.AsValidation(e)
+		if !ok {
+			return e
+		}
+		for f, m := range ve.Fields {
+			all.Add(f, m)
+		}
+	}
+	return all.Err()
+}
+
 type userFormPage struct {
 	*page
 	Fields []field
@@ -123,16 +144,8 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	u := &netra.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}
 	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
-	if verr := u.Validate(); verr != nil || err != nil {
-		var all netra.ValidationError
-		for _, e := range []error{verr, err} {
-			if ve, ok := netra.AsValidation(e); ok {
-				for f, m := range ve.Fields {
-					all.Add(f, m)
-				}
-			}
-		}
-		return s.userFormFailed(w, r, all.Err())
+	if err := joinInvalid(u.Validate(), err); err != nil {
+		return s.userFormFailed(w, r, err)
 	}
 	pw := newPassword()
 	if u.PasswordHash, err = s.hasher.Hash(ctx, pw); err != nil {
@@ -172,32 +185,16 @@ type userPage struct {
 	CanManage bool
 }
 
-// managedUser loads a staff user the actor may manage: one holding a role
-// within the actor's user.manage scope (any user for a super admin).
+// managedUser loads a staff user the actor's user.manage scope shows (one
+// holding a role inside it); the store checks the scope and audits the read.
 func (s *Server) managedUser(r *http.Request, id int64) (*netra.User, error) {
-	u, err := s.store.UserByID(r.Context(), id)
-	if err != nil {
-		return nil, err
-	}
-	a := info(r).actor
-	if u.EmployeeID != 0 {
-		return nil, errNotFound
-	}
-	if a.IsSuperAdmin() {
-		return u, nil
-	}
-	sc := a.ScopeFor(netra.PermUserManage)
-	for _, g := range u.Grants {
-		if g.Role != netra.RoleSuperAdmin && sc.CoversTenant(g.TenantPath) {
-			return u, nil
-		}
-	}
-	return nil, errNotFound
+	u, _, err := s.store.User(r.Context(), id)
+	return u, err
 }
 
 // showUser renders a user's page, with a new password shown once.
 func (s *Server) showUser(w http.ResponseWriter, r *http.Request, id int64, password, flash string) error {
-	u, err := s.managedUser(r, id)
+	u, manages, err := s.store.User(r.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -211,7 +208,7 @@ func (s *Server) showUser(w http.ResponseWriter, r *http.Request, id int64, pass
 		return err
 	}
 	d := &userPage{page: p, Target: u, Grant: g, Password: password, Locked: s.now().Before(u.LockedUntil),
-		CanManage: u.ID != info(r).actor.UserID}
+		CanManage: manages && u.ID != info(r).actor.UserID}
 	return s.render(w, r, http.StatusOK, "user", d)
 }
 
@@ -246,7 +243,7 @@ func (s *Server) userGrant(w http.ResponseWriter, r *http.Request) error {
 		if !ok {
 			return err
 		}
-		u, uerr := s.managedUser(r, id)
+		u, manages, uerr := s.store.User(ctx, id)
 		if uerr != nil {
 			return uerr
 		}
@@ -257,7 +254,7 @@ func (s *Server) userGrant(w http.ResponseWriter, r *http.Request) error {
 			return gerr
 		}
 		p.applyErrors(err, g)
-		return s.render(w, r, status, "user", &userPage{page: p, Target: u, Grant: g, CanManage: u.ID != info(r).actor.UserID})
+		return s.render(w, r, status, "user", &userPage{page: p, Target: u, Grant: g, CanManage: manages && u.ID != info(r).actor.UserID})
 	}
 	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), "role_granted")
 }
