@@ -114,7 +114,7 @@ func (r *Runner) Handler() jobs.Handler {
 		}
 		// As whoever started it, user or API token: a token limited to a
 		// unit subtree imports into that subtree only.
-		actor, err := r.Store.ImportActor(ctx, im)
+		actor, err := r.Store.ImportActor(sys, im)
 		if errors.Is(err, netra.ErrForbidden) {
 			return jobs.Permanent{Err: err}
 		} else if err != nil {

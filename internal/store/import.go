@@ -182,8 +182,12 @@ func (s *Store) Import(ctx context.Context, id int64) (*Import, error) {
 // ImportActor returns the actor an import runs as: the user who started it
 // with their roles of now, or the API token with its grant (a revoked token
 // is ErrForbidden), or the system for an import started from the command
-// line. It serves the background job, which has no actor of its own.
+// line. It serves the background job, which asks as the system (anyone
+// else is ErrForbidden).
 func (s *Store) ImportActor(ctx context.Context, im *Import) (*netra.Actor, error) {
+	if a := netra.ActorFrom(ctx); a == nil || !a.IsSuperAdmin() {
+		return nil, fmt.Errorf("import actor: %w", netra.ErrForbidden) // the job runs as the system
+	}
 	switch {
 	case im.CreatedBy != 0:
 		u, err := s.UserByID(ctx, im.CreatedBy)

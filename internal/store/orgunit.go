@@ -336,11 +336,26 @@ func (s *Store) UnitByCode(ctx context.Context, tenantID int64, code string) (*n
 }
 
 // UnitAncestors returns the units from the root down to (and including) u,
-// for breadcrumbs and for naming a unit by its path.
+// for breadcrumbs and for naming a unit by its path. u must be a unit the
+// actor may read (ErrNotFound otherwise); the units above it come with it
+// even where they lie outside a unit-scoped actor's subtree, since a unit's
+// place is named by them (they hold no personal data).
 func (s *Store) UnitAncestors(ctx context.Context, u *netra.OrgUnit) ([]netra.OrgUnit, error) {
+	sc, err := scopeOf(ctx, netra.PermUnitRead)
+	if err != nil {
+		return nil, err
+	}
+	var tpath, upath string
+	err = s.r.QueryRowContext(ctx, `SELECT t.path, u.path FROM org_units u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = $1`,
+		u.ID).Scan(&tpath, &upath)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !sc.CoversUnit(u.TenantID, tpath, upath)) {
+		return nil, fmt.Errorf("unit %d: %w", u.ID, netra.ErrNotFound)
+	} else if err != nil {
+		return nil, fmt.Errorf("store: unit: %w", err)
+	}
 	var a args
 	var ids []string
-	for _, p := range strings.Split(strings.Trim(u.Path, "/"), "/") {
+	for _, p := range strings.Split(strings.Trim(upath, "/"), "/") {
 		if id, err := strconv.ParseInt(p, 10, 64); err == nil {
 			ids = append(ids, a.add(id))
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/netra-id/netra"
@@ -187,6 +188,139 @@ func TestImportByTokenRunsAsToken(t *testing.T) {
 		}
 		if _, err := s.ImportActor(sys(), &ims[0]); !errors.Is(err, netra.ErrForbidden) {
 			t.Errorf("revoked token's import runs: %v", err)
+		}
+	})
+}
+
+// mustStaff creates a staff user with the given grants (as the system).
+func mustStaff(t *testing.T, s *store.Store, username string, grants ...netra.Grant) *netra.User {
+	t.Helper()
+	u := &netra.User{Username: username, Name: "Pengguna " + username, Email: username + "@netra.test", PasswordHash: "x", Grants: grants}
+	if err := s.CreateUser(sys(), u); err != nil {
+		t.Fatalf("create user %s: %v", username, err)
+	}
+	full, err := s.UserByID(context.Background(), u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return full
+}
+
+// TestUsersFollowUnitScope: a unit admin lists and opens the users with a
+// role inside their subtree and no others, manages only those whose every
+// role lies inside it, and is told "not found" of the others, "forbidden"
+// of those it sees but may not change.
+func TestUsersFollowUnitScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		inside := mustStaff(t, s, "sd.verif", netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID, UnitID: w.bidSD.ID})
+		both := mustStaff(t, s, "dua.peran", netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID, UnitID: w.bidSD.ID},
+			netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID, UnitID: w.setda.ID})
+		outside := mustStaff(t, s, "setda.verif", netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID, UnitID: w.setda.ID})
+		cityWide := mustStaff(t, s, "kota.verif", netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID})
+		disdik := asUser(2001, netra.RoleTenantAdmin, w.city, w.disdik)
+
+		us, err := s.Users(disdik, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, u := range us {
+			names = append(names, u.Username)
+		}
+		if !slices.Equal(names, []string{"dua.peran", "sd.verif"}) {
+			t.Errorf("unit admin lists %v, want dua.peran and sd.verif", names)
+		}
+		city, err := s.Users(asUser(2002, netra.RoleTenantAdmin, w.city, nil), "")
+		if err != nil || len(city) != 4 {
+			t.Errorf("city admin lists %d users, %v", len(city), err)
+		}
+		for u, want := range map[*netra.User]error{inside: nil, both: nil, outside: netra.ErrNotFound, cityWide: netra.ErrNotFound} {
+			if _, _, err := s.User(disdik, u.ID); !errors.Is(err, want) && !(want == nil && err == nil) {
+				t.Errorf("unit admin opens %s: %v, want %v", u.Username, err, want)
+			}
+		}
+		if _, manages, _ := s.User(disdik, inside.ID); !manages {
+			t.Error("the unit admin does not manage a user whose only role is inside the subtree")
+		}
+		name := "Baru"
+		for u, want := range map[*netra.User]error{inside: nil, both: netra.ErrForbidden, outside: netra.ErrNotFound} {
+			if err := s.UpdateUser(disdik, u.ID, store.UserUpdate{Name: &name}, "user.update"); !errors.Is(err, want) && !(want == nil && err == nil) {
+				t.Errorf("unit admin updates %s: %v, want %v", u.Username, err, want)
+			}
+		}
+		// Grants and revokes follow the same line.
+		if err := s.Grant(disdik, inside.ID, netra.RoleAuditor, w.city.ID, w.disdik.ID); err != nil {
+			t.Errorf("unit admin grants inside: %v", err)
+		}
+		if err := s.Grant(disdik, inside.ID, netra.RoleAuditor, w.city.ID, w.setda.ID); !errors.Is(err, netra.ErrForbidden) {
+			t.Errorf("unit admin grants in SETDA: %v", err)
+		}
+		if err := s.Revoke(disdik, inside.Grants[0].ID); err != nil {
+			t.Errorf("unit admin revokes inside: %v", err)
+		}
+		if err := s.Revoke(disdik, outside.Grants[0].ID); !errors.Is(err, netra.ErrForbidden) {
+			t.Errorf("unit admin revokes in SETDA: %v", err)
+		}
+		// Both reads are in the audit log.
+		for _, action := range []string{"user.list", "user.read"} {
+			es, err := s.AuditEntries(sys(), netra.AuditFilter{Action: action})
+			if err != nil || len(es) == 0 || es[0].ActorID == 0 {
+				t.Errorf("%s audited as %+v, %v", action, es, err)
+			}
+		}
+	})
+}
+
+// TestStoreReadsCheckScope: the exported reads that used to trust their
+// caller now check the scope themselves, and list reads of personal data
+// are audited once, counters not at all.
+func TestStoreReadsCheckScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		e := mustEmployee(t, s, w.setda.ID, "198609262015051001", "Siti Aminah")
+		mustEmployee(t, s, w.bidSD.ID, "198703152010011002", "Budi Santoso")
+		disdik := asUser(3001, netra.RoleTenantAdmin, w.city, w.disdik)
+		if _, err := s.EmployeeHistory(disdik, e.ID); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("history of an employee outside the subtree: %v", err)
+		}
+		if _, err := s.UnitAncestors(disdik, w.setda); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("ancestors of a unit outside the subtree: %v", err)
+		}
+		if anc, err := s.UnitAncestors(disdik, w.bidSD); err != nil || len(anc) != 2 {
+			t.Errorf("ancestors of Bidang SD: %+v, %v", anc, err)
+		}
+		if _, err := s.ImportActor(disdik, &store.Import{CreatedBy: 3001}); !errors.Is(err, netra.ErrForbidden) {
+			t.Errorf("a user asks for an import's actor: %v", err)
+		}
+		// Updating an employee the actor reads but may not write: forbidden;
+		// one it may not read: not found.
+		verifier := asUser(3002, netra.RoleVerifier, w.city, nil)
+		name := "X"
+		if _, err := s.UpdateEmployee(verifier, e.ID, store.EmployeeUpdate{Name: &name}); !errors.Is(err, netra.ErrForbidden) {
+			t.Errorf("verifier updates an employee: %v", err)
+		}
+		if _, err := s.UpdateEmployee(disdik, e.ID, store.EmployeeUpdate{Name: &name}); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("unit admin updates an employee outside: %v", err)
+		}
+		if _, err := s.UpdateUnit(verifier, w.setda.ID, store.UnitUpdate{Name: &name}); !errors.Is(err, netra.ErrForbidden) {
+			t.Errorf("verifier updates a unit: %v", err)
+		}
+		if _, err := s.UpdateUnit(disdik, w.setda.ID, store.UnitUpdate{Name: &name}); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("unit admin updates a unit outside: %v", err)
+		}
+
+		if n, _, err := s.CountEmployees(disdik, store.EmployeeFilter{}); err != nil || n != 1 {
+			t.Errorf("unit admin counts %d, %v", n, err)
+		}
+		pg, err := s.Employees(disdik, store.EmployeeFilter{Search: "budi"})
+		if err != nil || len(pg.Employees) != 1 {
+			t.Fatalf("unit admin lists %+v, %v", pg, err)
+		}
+		es, err := s.AuditEntries(sys(), netra.AuditFilter{Action: "employee.list"})
+		if err != nil || len(es) != 1 || es[0].ActorID != 3001 || es[0].TenantID != w.city.ID ||
+			!strings.Contains(es[0].Summary, `"q":"budi"`) || strings.Contains(es[0].Summary, "Budi") {
+			t.Errorf("employee list audited as %+v, %v", es, err)
 		}
 	})
 }

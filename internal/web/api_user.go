@@ -131,7 +131,7 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return err
 	}
-	if u, err = s.store.UserByID(ctx, u.ID); err != nil {
+	if u, _, err = s.store.User(ctx, u.ID); err != nil {
 		return err
 	}
 	out := s.userJSON(u)
@@ -160,7 +160,7 @@ func (s *Server) apiGrantCreate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.store.Grant(r.Context(), id, in.Role, in.TenantID, in.UnitID); err != nil {
 		return err
 	}
-	u, err := s.store.UserByID(r.Context(), id)
+	u, _, err := s.store.User(r.Context(), id)
 	if err != nil {
 		return err
 	}
