@@ -15,14 +15,16 @@ import (
 )
 
 const userUsage = `Usage:
-  netra user add --username U --name NAME [--email E] [--role R --tenant CODE [--unit CODE]] [--password-stdin]
+  netra user add --username U --name NAME [--email E] (--role R [--tenant CODE [--unit CODE]] | --no-role) [--password-stdin]
   netra user role --username U --role R [--tenant CODE] [--unit CODE] [--revoke]
   netra user password --username U [--password-stdin]
   netra user disable --username U
   netra user enable --username U
   netra user reset-totp --username U
 
-Roles: super_admin, tenant_admin, verifier, leader, auditor.
+Roles: super_admin, tenant_admin, verifier, leader, auditor. There is no
+default role: add takes --role, or --no-role for an account that can do
+nothing until a role is granted.
 Without --password-stdin a random password is generated and printed once.
 Every command also takes --data and --db.`
 
@@ -45,6 +47,7 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 	tenant := fs.String("tenant", "", "Kemendagri code of the government the role applies to")
 	unit := fs.String("unit", "", "unit code limiting the role to a subtree")
 	revoke := fs.Bool("revoke", false, "remove the role instead of granting it (role)")
+	noRole := fs.Bool("no-role", false, "create the account without any role (add)")
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
 	switch sub {
 	case "add", "role", "password", "disable", "enable", "reset-totp":
@@ -119,6 +122,13 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 		return s.Grant(ctx, u.ID, tg.role, tg.tid, tg.uid)
 	}
 	if sub == "add" {
+		// Least privilege, said outright: no role unless one is named.
+		switch {
+		case *role == "" && !*noRole:
+			return errors.New("netra user add: choose a role with --role R --tenant CODE, or --no-role for an account without one")
+		case *role != "" && *noRole:
+			return errors.New("netra user add: --role and --no-role exclude each other")
+		}
 		var tg target
 		if *role != "" {
 			if tg, err = resolve(); err != nil {

@@ -104,6 +104,13 @@ func TestUser(t *testing.T) {
 			}
 			users++
 
+			// --no-role, said outright, makes an account that can do nothing yet.
+			mustRun(t, p.args("user", "add", "--username", "ops.n", "--name", "Nol", "--no-role")...)
+			if got := roles(mustUser(t, s, "ops.n")); len(got) != 0 {
+				t.Errorf("roles of n = %v", got)
+			}
+			users++
+
 			mustRun(t, p.args("user", "role", "--username", "ops.x", "--role", "auditor", "--tenant", "62.71")...)
 			mustRun(t, p.args("user", "role", "--username", "ops.x", "--role", "verifier", "--tenant", "62.71", "--unit", "DISDIK")...)
 			mustRun(t, p.args("user", "role", "--username", "ops.x", "--role", "tenant_admin", "--tenant", "62.71", "--revoke")...)
@@ -178,8 +185,11 @@ func TestUser(t *testing.T) {
 				{pw1, []string{"user", "add", "--username", "ops.y", "--name", "Y", "--role", "tenant_admin", "--tenant", "99.99", "--password-stdin"}},
 				{pw1, []string{"user", "add", "--username", "ops.y", "--name", "Y", "--role", "tenant_admin", "--tenant", "62.71", "--unit", "NOPE", "--password-stdin"}},
 				{pw1, []string{"user", "add", "--username", "ops.y", "--name", "Y", "--role", "verifier", "--password-stdin"}},
-				{"short", []string{"user", "add", "--username", "ops.y", "--name", "Y", "--password-stdin"}},
-				{pw1, []string{"user", "add", "--username", "ops.x", "--name", "Another X", "--password-stdin"}},
+				{"short", []string{"user", "add", "--username", "ops.y", "--name", "Y", "--no-role", "--password-stdin"}},
+				{pw1, []string{"user", "add", "--username", "ops.x", "--name", "Another X", "--no-role", "--password-stdin"}},
+				// No default role: a role, or --no-role said outright.
+				{pw1, []string{"user", "add", "--username", "ops.y", "--name", "Y", "--password-stdin"}},
+				{pw1, []string{"user", "add", "--username", "ops.y", "--name", "Y", "--role", "auditor", "--tenant", "62.71", "--no-role", "--password-stdin"}},
 				{"", []string{"user", "role", "--username", "ops.x", "--role", "wizard", "--tenant", "62.71"}},
 				{"", []string{"user", "role", "--username", "ops.x", "--role", "leader", "--tenant", "99.99"}},
 				{"", []string{"user", "role", "--username", "ops.x", "--role", "leader", "--tenant", "62.71", "--revoke"}},
