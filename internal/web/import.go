@@ -225,7 +225,9 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	return s.render(w, r, http.StatusOK, "import_status", d)
 }
 
-// importAccess reads the import {id} and checks that the actor may see it.
+// importAccess reads the import {id} and checks that the actor may see it,
+// before a download sets its headers (the store checks again, and filters
+// the refused cells by the actor's unit scope, when they are read).
 func (s *Server) importAccess(r *http.Request) (int64, error) {
 	id, err := pathID(r, "id")
 	if err != nil {
