@@ -324,3 +324,34 @@ func TestStoreReadsCheckScope(t *testing.T) {
 		}
 	})
 }
+
+// TestTokensFollowUnitScope: a unit admin lists and revokes the tokens
+// limited to its subtree, and no others.
+func TestTokensFollowUnitScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		admin := mustStaff(t, s, "disdik.admin", netra.Grant{Role: netra.RoleTenantAdmin, TenantID: w.city.ID, UnitID: w.disdik.ID})
+		disdik := asUser(admin.ID, netra.RoleTenantAdmin, w.city, w.disdik)
+		inside := &store.APIToken{Name: "sd", Grant: netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID, UnitID: w.bidSD.ID}}
+		if err := s.CreateAPIToken(disdik, inside, "hash-sd"); err != nil {
+			t.Fatal(err)
+		}
+		cityWide := &store.APIToken{Name: "kota", Grant: netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID}}
+		if err := s.CreateAPIToken(sys(), cityWide, "hash-kota"); err != nil {
+			t.Fatal(err)
+		}
+		ts, err := s.APITokens(disdik)
+		if err != nil || len(ts) != 1 || ts[0].ID != inside.ID {
+			t.Errorf("unit admin lists tokens %+v, %v; want only %d", ts, err, inside.ID)
+		}
+		if err := s.RevokeAPIToken(disdik, cityWide.ID); !errors.Is(err, netra.ErrNotFound) {
+			t.Errorf("unit admin revokes a city-wide token: %v", err)
+		}
+		if err := s.RevokeAPIToken(disdik, inside.ID); err != nil {
+			t.Errorf("unit admin revokes its subtree's token: %v", err)
+		}
+		if all, err := s.APITokens(asUser(4002, netra.RoleTenantAdmin, w.city, nil)); err != nil || len(all) != 2 {
+			t.Errorf("city admin lists %d tokens, %v", len(all), err)
+		}
+	})
+}

@@ -92,7 +92,8 @@ func (s *Store) APITokenByHash(ctx context.Context, hash string, now time.Time) 
 	return &t, nil
 }
 
-// APITokens lists the tokens within the actor's user.manage scope.
+// APITokens lists the tokens within the actor's user.manage scope: for an
+// admin limited to a unit subtree, the tokens limited to units inside it.
 func (s *Store) APITokens(ctx context.Context) ([]APIToken, error) {
 	sc, err := scopeOf(ctx, netra.PermUserManage)
 	if err != nil {
@@ -102,7 +103,7 @@ func (s *Store) APITokens(ctx context.Context) ([]APIToken, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT k.id, k.name, k.role, k.tenant_id, t.code, COALESCE(k.unit_id, 0),
 		COALESCE(u.name, ''), k.created_at, k.expires_at, k.last_used_at, COALESCE(k.revoked_at, 0)
 		FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id LEFT JOIN org_units u ON u.id = k.unit_id
-		WHERE `+scopeSQL(sc, &a, "t.path", "t.id", "")+` ORDER BY k.id DESC`, a.v...)
+		WHERE `+scopeSQL(sc, &a, "t.path", "t.id", "COALESCE(u.path, '')")+` ORDER BY k.id DESC`, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: tokens: %w", err)
 	}
@@ -121,18 +122,20 @@ func (s *Store) APITokens(ctx context.Context) ([]APIToken, error) {
 	return out, rows.Err()
 }
 
-// RevokeAPIToken ends a token within the actor's scope.
+// RevokeAPIToken ends a token within the actor's scope (the rule of
+// APITokens); any other is ErrNotFound.
 func (s *Store) RevokeAPIToken(ctx context.Context, id int64) error {
 	sc, err := scopeOf(ctx, netra.PermUserManage)
 	if err != nil {
 		return err
 	}
 	return s.write(ctx, func(x *tx) error {
-		var tid int64
-		var tpath string
-		err := x.QueryRowContext(ctx, `SELECT k.tenant_id, t.path FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id
-			WHERE k.id = $1`, id).Scan(&tid, &tpath)
-		if errors.Is(err, sql.ErrNoRows) || (err == nil && !sc.CoversTenant(tpath)) {
+		var g netra.Grant
+		err := x.QueryRowContext(ctx, `SELECT k.role, k.tenant_id, t.path, COALESCE(k.unit_id, 0), COALESCE(u.path, '')
+			FROM api_tokens k JOIN tenants t ON t.id = k.tenant_id LEFT JOIN org_units u ON u.id = k.unit_id
+			WHERE k.id = $1`, id).Scan(&g.Role, &g.TenantID, &g.TenantPath, &g.UnitID, &g.UnitPath)
+		tid := g.TenantID
+		if errors.Is(err, sql.ErrNoRows) || (err == nil && !grantWithin(sc, g)) {
 			return fmt.Errorf("token %d: %w", id, netra.ErrNotFound)
 		} else if err != nil {
 			return err
