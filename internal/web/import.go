@@ -184,6 +184,7 @@ type importPage struct {
 	Shown    int
 	PollURL  string
 	ErrorMsg string
+	Partial  bool // the actor is limited to a unit subtree: refused rows of other units are not shown
 }
 
 // importPage shows a running import's progress, or a finished one's result
@@ -204,7 +205,8 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := s.newPage(r, "")
 	d := &importPage{page: p, Import: im, Tenant: t, Percent: int(im.Progress()*100 + 0.5),
-		PollURL: "/api/v1/imports/" + strconv.FormatInt(id, 10), ErrorMsg: im.Error.In(p.Lang)}
+		PollURL: "/api/v1/imports/" + strconv.FormatInt(id, 10), ErrorMsg: im.Error.In(p.Lang),
+		Partial: !info(r).actor.ScopeFor(netra.PermImport).CoversTenant(tenantPathOf(t.Code))}
 	switch im.Status {
 	case store.ImportQueued, store.ImportRunning:
 		d.Running, p.Refresh = true, 2

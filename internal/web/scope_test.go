@@ -53,6 +53,9 @@ func TestImportsFollowUnitScopeOnPagesAPIAndCSV(t *testing.T) {
 			t.Errorf("the unit admin's import list should hold only disdik.csv:\n%s", home)
 		}
 		wantBody(t, admin.get("/impor?instansi="+id(e.palangka.ID)), 200, "disdik.csv", "pusat.csv")
+		if body := admin.get(mine).Body.String(); strings.Contains(body, "baris unit lain tidak ditampilkan") || !strings.Contains(body, `<td class="num">3</td>`) {
+			t.Error("the government admin's result page should show every row, without the partial note")
+		}
 		for _, path := range []string{theirs, theirs + "/ditolak.csv"} {
 			if got := disdik.get(path).Code; got != 404 {
 				t.Errorf("unit admin GET %s: %d, want 404", path, got)
@@ -60,7 +63,7 @@ func TestImportsFollowUnitScopeOnPagesAPIAndCSV(t *testing.T) {
 		}
 
 		page := disdik.get(mine)
-		wantBody(t, page, 200, `<td class="num">4</td>`, "12345")
+		wantBody(t, page, 200, `<td class="num">4</td>`, "12345", "baris unit lain tidak ditampilkan")
 		if strings.Contains(page.Body.String(), `<td class="num">3</td>`) {
 			t.Error("the unit admin's result page shows the SETDA row")
 		}
