@@ -219,7 +219,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 		}
 		if x.actor.UserID != id && !x.actor.IsSuperAdmin() {
 			sc := x.actor.ScopeFor(netra.PermUserManage)
-			if err := forWrite("user", id, managesUser(sc, u), u.EmployeeID == 0 && seesUser(sc, u)); err != nil {
+			if err := forWrite("user", id, managesUser(sc, u), seesUser(sc, u)); err != nil {
 				return err
 			}
 		}
@@ -323,8 +323,8 @@ func managesUser(sc netra.Scope, u *netra.User) bool {
 	if sc.All {
 		return true
 	}
-	if u.EmployeeID != 0 || len(u.Grants) == 0 {
-		return false
+	if len(u.Grants) == 0 {
+		return false // an account with no role is nobody's to manage but a super admin's
 	}
 	for _, g := range u.Grants {
 		if !grantWithin(sc, g) {
