@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/netra-id/netra/internal/keyring"
 	"github.com/netra-id/netra/internal/mail"
 	"github.com/netra-id/netra/internal/store"
 )
@@ -175,6 +176,9 @@ func EnqueueMail(ctx context.Context, s *store.Store, m mail.Message) error {
 func MailHandler(sender mail.Sender) Handler {
 	return func(ctx context.Context, j *store.Job) error {
 		var m mail.Message
+		if keyring.IsSealed(j.Payload) {
+			return Permanent{fmt.Errorf("mail job %d: sealed under another master key", j.ID)}
+		}
 		if err := json.Unmarshal([]byte(j.Payload), &m); err != nil {
 			return Permanent{fmt.Errorf("mail job %d: %w", j.ID, err)}
 		}

@@ -34,6 +34,9 @@ func (s *Store) userByWhere(ctx context.Context, q queryer, cond string, v any) 
 	} else if err != nil {
 		return nil, fmt.Errorf("store: user: %w", err)
 	}
+	if u.TOTPSecret, err = s.unseal(purposeTOTP, u.TOTPSecret); err != nil {
+		return nil, err
+	}
 	if u.Grants, err = s.grants(ctx, q, u.ID); err != nil {
 		return nil, err
 	}
@@ -271,7 +274,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 		}
 		_, err = x.ExecContext(ctx, `UPDATE users SET name = $1, email = $2, password_hash = $3, totp_secret = $4,
 			totp_enabled = $5, totp_last_step = $6, disabled_at = $7, failed_logins = $8, locked_until = $9, updated_at = $10
-			WHERE id = $11`, u.Name, u.Email, u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.TOTPLastStep,
+			WHERE id = $11`, u.Name, u.Email, u.PasswordHash, s.seal(purposeTOTP, u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep,
 			nullID(disabled), u.FailedLogins, ms(u.LockedUntil), x.now, id)
 		if err != nil {
 			return fmt.Errorf("store: update user: %w", err)
@@ -316,6 +319,7 @@ func (s *Store) Users(ctx context.Context, search string) ([]netra.User, error) 
 			rows.Close()
 			return nil, err
 		}
+		u.TOTPSecret = "" // lists never need it
 		out = append(out, u)
 	}
 	rows.Close()
