@@ -280,8 +280,15 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 			return fmt.Errorf("store: update user: %w", err)
 		}
 		if up.Disabled != nil && *up.Disabled {
-			if _, err := x.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
-				return fmt.Errorf("store: end sessions: %w", err)
+			for _, q := range []string{`DELETE FROM sessions WHERE user_id = $1`, `DELETE FROM known_devices WHERE user_id = $1`} {
+				if _, err := x.ExecContext(ctx, q, id); err != nil {
+					return fmt.Errorf("store: end sessions: %w", err)
+				}
+			}
+		}
+		if up.FailedLogins != nil && *up.FailedLogins == 0 { // an administrator's reset forgets every source's failures
+			if _, err := x.ExecContext(ctx, `DELETE FROM login_failures WHERE user_id = $1`, id); err != nil {
+				return fmt.Errorf("store: clear failures: %w", err)
 			}
 		}
 		if action == "" || len(ch) == 0 {
