@@ -332,3 +332,36 @@ func TestAccount(t *testing.T) {
 		wantRedirect(t, a.get("/"), "/masuk")
 	})
 }
+
+var shownPasswordRe = regexp.MustCompile(`<p class="secret">([^<]+)</p>`)
+
+// TestMustChangePassword checks that a password an administrator set must
+// be replaced at the next sign-in before anything else can be done.
+func TestMustChangePassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		v := e.users["verifier"]
+		w := e.as("admin").post("/pengguna/"+id(v.ID)+"/sandi", nil)
+		m := shownPasswordRe.FindStringSubmatch(w.Body.String())
+		if m == nil {
+			t.Fatalf("no password shown:\n%s", w.Body.String())
+		}
+		c := e.anon()
+		wantRedirect(t, c.password("verifier", m[1]), "/masuk/totp")
+		wantRedirect(t, c.totp(e.code("verifier")), "/pegawai")
+		for _, path := range []string{"/pegawai", "/", "/akun/totp", "/api/v1/pegawai"} {
+			wantRedirect(t, c.get(path), "/akun#sandi")
+		}
+		wantBody(t, c.get("/akun"), 200, "Kata sandi Anda dibuat oleh admin")
+		const mine = "kalimat pilihan saya sendiri"
+		wantRedirect(t, c.post("/akun/sandi", url.Values{"current_password": {m[1]}, "new_password": {mine}, "confirm_password": {mine}}), "/akun")
+		if w := c.get("/pegawai"); w.Code != http.StatusOK {
+			t.Errorf("after choosing a password: GET /pegawai %d", w.Code)
+		}
+		u, err := st.UserByID(context.Background(), v.ID)
+		must(t, err)
+		if u.MustChangePassword {
+			t.Error("the flag is still set after the change")
+		}
+	})
+}

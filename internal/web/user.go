@@ -121,7 +121,8 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	u := &netra.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}
+	u := &netra.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
+		MustChangePassword: true} // the administrator sees the password: the user replaces it first
 	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
 	if verr := u.Validate(); verr != nil || err != nil {
 		var all netra.ValidationError
@@ -305,8 +306,9 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	zero, never := 0, time.Time{}
-	if err := s.store.UpdateUser(ctx, id, store.UserUpdate{PasswordHash: &h, FailedLogins: &zero, LockedUntil: &never}, "user.password_reset"); err != nil {
+	zero, never, must := 0, time.Time{}, true
+	if err := s.store.UpdateUser(ctx, id, store.UserUpdate{PasswordHash: &h, FailedLogins: &zero, LockedUntil: &never,
+		MustChangePassword: &must}, "user.password_reset"); err != nil {
 		return err
 	}
 	if _, err := s.store.DeleteUserSessions(ctx, id); err != nil {
