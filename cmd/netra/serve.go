@@ -73,6 +73,13 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 		}
 	}
 	runner := &imports.Runner{Store: s, Blobs: blobs}
+	// An import a killed server was running would otherwise show "running" for ever.
+	if n, err := runner.RecoverInterrupted(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("recover interrupted imports: %w", err)
+	} else if n > 0 {
+		log.Warn("interrupted imports marked failed", "imports", n)
+	}
 	srv, err := web.New(web.Config{Store: s, Imports: runner, BaseURL: *baseURL, Logger: log, MetricsToken: metricsToken})
 	if err != nil {
 		ln.Close()

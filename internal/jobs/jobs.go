@@ -13,6 +13,8 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
+	"syscall"
 	"sync"
 	"time"
 
@@ -160,6 +162,26 @@ func (w *Worker) run(ctx context.Context, j *store.Job) {
 		w.log.Error("retry job", "job", j.ID, "err", rerr)
 	}
 	w.log.Warn("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "of", j.MaxAttempts, "err", err)
+}
+
+// WorkerGone reports whether the worker named id (as NewWorker names them:
+// host:pid:random) is known to be dead: it ran on this host in a process that
+// no longer exists. A worker on another host is never known to be dead; its
+// lease runs out instead.
+func WorkerGone(id string) bool {
+	parts := strings.Split(id, ":")
+	host, _ := os.Hostname()
+	if len(parts) != 3 || parts[0] != host {
+		return false
+	}
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil || pid <= 0 {
+		return false
+	}
+	if pid == os.Getpid() {
+		return false
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
 }
 
 // EnqueueMail puts an e-mail in the outbox; a worker sends it.
