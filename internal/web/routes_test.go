@@ -34,6 +34,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/token/", "{id}", id(tok)},
 		{"/api/v1/tokens/", "{id}", id(tok)},
 		{"/masuk/tautan/", "{token}", "bukan-token"},
+		{"/masuk/sandi-baru/", "{token}", "bukan-token"},
 		{"/bahasa/", "{lang}", "en"},
 		{"/akun/sesi/", "{ref}", "0000000000000000"},
 		{"/static/", "{file}", strings.TrimPrefix(e.srv.assets.url("app.css"), "/static/")},
