@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/imports"
+	"github.com/netra-id/netra/internal/store"
 	"github.com/netra-id/netra/internal/store/storetest"
 )
 
@@ -231,4 +233,55 @@ func TestServeMetrics(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("serve: %v", err)
 	}
+}
+
+// TestServeFailsInterruptedImport checks that serve, at start, ends an
+// import a killed process left running, with the reason the import page
+// shows.
+func TestServeFailsInterruptedImport(t *testing.T) {
+	p := placeOn(t, storetest.Engines(t)[0])
+	mustRun(t, p.args("migrate")...)
+	s := p.open(t)
+	tn := &netra.Tenant{Code: "00", Name: "Pusat"}
+	if err := s.CreateTenant(sys, tn); err != nil {
+		t.Fatal(err)
+	}
+	// A foreground import (netra import) killed in the middle: no job will finish it.
+	im := &store.Import{TenantID: tn.ID, Filename: "pegawai.csv"}
+	if err := s.CreateImport(sys, im, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.NewImporter(sys, im); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stdout, w := io.Pipe()
+	var logs syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		err := run(ctx, p.args("serve", "--addr", "127.0.0.1:0"), func(string) string { return "" }, strings.NewReader(""), w, &logs)
+		w.Close()
+		done <- err
+	}()
+	select {
+	case base := <-serverURL(stdout):
+		if base == "" {
+			t.Fatalf("serve ended before listening: %v\nlog:\n%s", <-done, logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the server did not say where it listens; log:\n%s", logs.String())
+	}
+	got, err := s.Import(sys, im.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != store.ImportFailed || got.Error != imports.Interrupted {
+		t.Errorf("the interrupted import is %s %q, want failed: %q", got.Status, got.Error.ID, imports.Interrupted.ID)
+	}
+	if !strings.Contains(logs.String(), "interrupted imports marked failed") {
+		t.Errorf("the log does not say so:\n%s", logs.String())
+	}
+	cancel()
+	<-done
 }
