@@ -227,6 +227,38 @@ func TestSignInThrottle(t *testing.T) {
 	})
 }
 
+// TestKnownDeviceBehindSharedAddress checks that a stranger behind the
+// owner's own address (an office NAT) slows down that address, not the
+// owner's known device, and that the device cookie is stored only hashed.
+func TestKnownDeviceBehindSharedAddress(t *testing.T) {
+	st := storetest.Engines(t)[0].Open(t)
+	e := newEnv(t, st)
+	e.clock = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	owner := e.anon()
+	wantRedirect(t, owner.password("admin", testPassword), "/masuk/totp")
+	wantRedirect(t, owner.totp(e.code("admin")), "/pegawai")
+	device := owner.cookies[deviceCookie]
+	if device == nil || device.Path != "/masuk" || !device.HttpOnly {
+		t.Fatalf("device cookie %+v", device)
+	}
+	if ok, err := st.KnownDevice(context.Background(), e.users["admin"].ID, device.Value, e.now()); err != nil || ok {
+		t.Errorf("the raw cookie value is a stored device key (%v, %v): it must be stored hashed", ok, err)
+	}
+	colleague := e.anon() // same address
+	for range 6 {
+		colleague.password("admin", "salah sama sekali")
+	}
+	if w := colleague.password("admin", testPassword); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("the shared address is not slowed: %d", w.Code)
+	}
+	e.clock = e.clock.Add(30 * time.Second)
+	colleague.password("admin", "salah sama sekali") // the fourth failure: 10 s
+	wantRedirect(t, owner.password("admin", testPassword), "/masuk/totp")
+	// Without its cookie the same browser is just the address.
+	delete(owner.cookies, deviceCookie)
+	wantBody(t, owner.password("admin", testPassword), http.StatusTooManyRequests, "Tunggu")
+}
+
 // TestDisabledUser checks a disabled account cannot sign in.
 func TestDisabledUser(t *testing.T) {
 	e := newEnv(t, storetest.Engines(t)[0].Open(t))
