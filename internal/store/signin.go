@@ -82,15 +82,19 @@ func (s *Store) RecordLoginFailure(ctx context.Context, userID int64, source, re
 	return f, err
 }
 
-// ClearLoginFailures forgets a user's failed sign-ins after a complete
-// sign-in from source: that source's count, and the account's.
-func (s *Store) ClearLoginFailures(ctx context.Context, userID int64, source string) error {
+// SignedIn records a complete sign-in of a user from source, in one
+// transaction: the failures of that source and of the account are forgotten
+// and the sign-in (by method) is audited, by the user in ctx.
+func (s *Store) SignedIn(ctx context.Context, userID int64, source, method string) error {
 	return s.write(ctx, func(x *tx) error {
 		if _, err := x.ExecContext(ctx, `DELETE FROM login_failures WHERE user_id = $1 AND source = $2`, userID, source); err != nil {
 			return fmt.Errorf("store: clear failures: %w", err)
 		}
-		_, err := x.ExecContext(ctx, `UPDATE users SET failed_logins = 0, last_failed_at = 0 WHERE id = $1 AND failed_logins <> 0`, userID)
-		return err
+		if _, err := x.ExecContext(ctx, `UPDATE users SET failed_logins = 0, last_failed_at = 0 WHERE id = $1 AND failed_logins <> 0`,
+			userID); err != nil {
+			return fmt.Errorf("store: clear failures: %w", err)
+		}
+		return x.auditUser(ctx, "auth.login", userID, map[string]string{"method": method})
 	})
 }
 

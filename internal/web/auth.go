@@ -392,19 +392,17 @@ func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, u *netra
 	in := info(r)
 	in.user, in.actor = u, actorFor(u, in.ip)
 	ctx := netra.WithActor(r.Context(), in.actor)
-	if staffUser(u) {
-		source, known, err := s.signInSource(r, u.ID)
-		if err != nil {
-			return err
-		}
-		if err := s.store.ClearLoginFailures(ctx, u.ID, source); err != nil {
-			return err
-		}
-		if err := s.rememberDevice(w, r, u, known); err != nil {
-			return err
-		}
+	if !staffUser(u) {
+		return s.store.AuditUser(ctx, "auth.login", u.ID, map[string]string{"method": method})
 	}
-	return s.store.AuditUser(ctx, "auth.login", u.ID, map[string]string{"method": method})
+	source, known, err := s.signInSource(r, u.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SignedIn(ctx, u.ID, source, method); err != nil {
+		return err
+	}
+	return s.rememberDevice(w, r, u, known)
 }
 
 var totpSecretRe = regexp.MustCompile(`^[A-Z2-7]{16,128}$`)
