@@ -23,8 +23,11 @@ type User struct {
 	DisabledAt   time.Time
 	FailedLogins int
 	LockedUntil  time.Time
-	CreatedAt    time.Time
-	Grants       []Grant
+	// MustChangePassword is set when an administrator chose the password:
+	// the user changes it at the next sign-in before doing anything else.
+	MustChangePassword bool
+	CreatedAt          time.Time
+	Grants             []Grant
 }
 
 // Disabled reports whether the account has been disabled.

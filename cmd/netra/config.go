@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -61,6 +62,14 @@ func (s *storage) validate() error {
 func (s *storage) open(ctx context.Context, log *slog.Logger) (*store.Store, error) {
 	if err := s.validate(); err != nil {
 		return nil, err
+	}
+	// The data folder holds the database, the master key and the rosters:
+	// for the server's account alone.
+	if err := os.MkdirAll(s.data, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
+	}
+	if err := os.Chmod(s.data, 0o700); err != nil {
+		return nil, fmt.Errorf("data folder: %w", err)
 	}
 	keys, src, err := s.keyring()
 	if err != nil {

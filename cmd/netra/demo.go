@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"strings"
 	"time"
 
 	"github.com/netra-id/netra/internal/auth"
@@ -16,7 +18,7 @@ import (
 func cmdDemo(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "code" {
 		if len(args) != 2 || !demo.IsAccount(args[1]) {
-			fmt.Fprintln(stderr, "Usage: netra demo code USERNAME   (USERNAME is one of the demo accounts)")
+			fmt.Fprintln(stderr, "Usage: "+selfCommand()+" demo code USERNAME   (USERNAME is one of the demo accounts)")
 			return errUsage
 		}
 		code, err := auth.TOTPCode(demo.TOTPSecret(args[1]), time.Now())
@@ -59,7 +61,7 @@ func loadDemo(ctx context.Context, s *store.Store, st *storage, stdout io.Writer
 	for _, a := range demo.Accounts {
 		fmt.Fprintf(stdout, "  %-26s %s\n", a.Username, a.What)
 	}
-	fmt.Fprintln(stdout, "  Kode TOTP (langkah kedua): netra demo code USERNAME")
+	fmt.Fprintln(stdout, "  Kode TOTP (langkah kedua): "+selfCommand()+" demo code USERNAME")
 	if res.EmployeeNIP != "" {
 		fmt.Fprintf(stdout, "  Pegawai (masuk dengan NIP + kode e-mail): NIP %s — kode tampil di log server\n", res.EmployeeNIP)
 	}
@@ -67,4 +69,15 @@ func loadDemo(ctx context.Context, s *store.Store, st *storage, stdout io.Writer
 		fmt.Fprintf(stdout, "\nBuka %s\n", baseURL)
 	}
 	return nil
+}
+
+// selfCommand is how the person reading the output runs this program again:
+// "go run ./cmd/netra" when it was started with go run (or is a test), the
+// bare name when it was found on the PATH, else the path it was started by.
+func selfCommand() string {
+	arg0 := os.Args[0]
+	if strings.Contains(arg0, "go-build") || strings.HasSuffix(arg0, ".test") {
+		return "go run ./cmd/netra"
+	}
+	return arg0
 }

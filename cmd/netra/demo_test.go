@@ -14,7 +14,7 @@ import (
 func TestDemo(t *testing.T) {
 	p := placeOn(t, storetest.Engines(t)[0])
 	out, _ := mustRun(t, p.args("demo")...)
-	for _, want := range []string{"Kota Palangka Raya: ", "pegawai diimpor (0 ditolak)", demo.Password, "netra demo code USERNAME", "Pegawai (masuk dengan NIP"} {
+	for _, want := range []string{"Kota Palangka Raya: ", "pegawai diimpor (0 ditolak)", demo.Password, "go run ./cmd/netra demo code USERNAME", "Pegawai (masuk dengan NIP"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)
 		}

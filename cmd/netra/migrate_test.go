@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/netra-id/netra/internal/keyring"
 	"github.com/netra-id/netra/internal/store"
 	"github.com/netra-id/netra/internal/store/storetest"
 )
@@ -59,9 +60,14 @@ func (p place) args(args ...string) []string {
 }
 
 // open opens the place's database directly, to check what commands did.
+// with the data folder's master key, as the commands do.
 func (p place) open(t *testing.T) *store.Store {
 	t.Helper()
-	s, err := store.Open(context.Background(), p.db)
+	keys, _, err := keyring.Load(func(string) string { return "" }, filepath.Join(p.data, "netra.key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := store.Open(context.Background(), p.db, store.WithKeyring(keys))
 	if err != nil {
 		t.Fatal(err)
 	}

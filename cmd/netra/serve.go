@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -24,8 +25,20 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	baseURL := fs.String("base-url", getenv("NETRA_BASE_URL"), "public URL of this server, used in e-mailed links (NETRA_BASE_URL; default http://ADDR)")
 	smtp := fs.String("smtp", or(getenv("NETRA_SMTP"), "log:"), "mail server: smtp://user:pass@host:587?from=…&tls=starttls, or log: to print mails to the log (NETRA_SMTP)")
 	demoData := fs.Bool("demo", false, "load the demo data before serving (changes nothing when already loaded)")
+	demoForce := fs.Bool("demo-force", false, "allow --demo on a non-loopback address or an https base URL (the demo's passwords and TOTP secrets are public)")
+	metricsAddr := fs.String("metrics-addr", getenv("NETRA_METRICS_ADDR"), "serve /metrics without credentials on this separate address only (NETRA_METRICS_ADDR); "+
+		"on the main address /metrics needs the bearer token in NETRA_METRICS_TOKEN or NETRA_METRICS_TOKEN_FILE")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	metricsToken, err := secretFromEnv(getenv, "NETRA_METRICS_TOKEN")
+	if err != nil {
+		return err
+	}
+	if *demoData && !*demoForce {
+		if err := demoSafe(*addr, *baseURL); err != nil {
+			return err
+		}
 	}
 	log := newLogger(stderr)
 	mcfg, err := mail.ParseURL(*smtp)
@@ -60,10 +73,28 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 		}
 	}
 	runner := &imports.Runner{Store: s, Blobs: blobs}
-	srv, err := web.New(web.Config{Store: s, Imports: runner, BaseURL: *baseURL, Logger: log})
+	// An import a killed server was running would otherwise show "running" for ever.
+	if n, err := runner.RecoverInterrupted(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("recover interrupted imports: %w", err)
+	} else if n > 0 {
+		log.Warn("interrupted imports marked failed", "imports", n)
+	}
+	srv, err := web.New(web.Config{Store: s, Imports: runner, BaseURL: *baseURL, Logger: log, MetricsToken: metricsToken})
 	if err != nil {
 		ln.Close()
 		return err
+	}
+	if *metricsAddr != "" {
+		mln, err := net.Listen("tcp", *metricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("--metrics-addr %s: %w", *metricsAddr, err)
+		}
+		ms := &http.Server{Handler: srv.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = ms.Serve(mln) }()
+		defer ms.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	worker := jobs.NewWorker(s, map[string]jobs.Handler{
 		jobs.KindMail:   jobs.MailHandler(sender),
@@ -105,4 +136,45 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// demoSafe refuses to load the demo where strangers could reach it: the demo
+// accounts' password is printed everywhere and their TOTP secrets are
+// derived from their names, so anyone could sign in as an administrator.
+func demoSafe(addr, baseURL string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("--addr %q: %w", addr, err)
+	}
+	ip := net.ParseIP(host)
+	if host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("--demo on %s would let anyone on the network sign in as a demo administrator "+
+			"(the demo passwords and TOTP codes are public): listen on 127.0.0.1, or add --demo-force", addr)
+	}
+	if strings.HasPrefix(strings.ToLower(baseURL), "https:") {
+		return fmt.Errorf("--demo with the https base URL %s looks like a real installation "+
+			"(the demo passwords and TOTP codes are public): leave --base-url out, or add --demo-force", baseURL)
+	}
+	return nil
+}
+
+// secretFromEnv reads a secret from the variable name or from the file
+// named by name_FILE (never from a flag, which other users see in ps).
+func secretFromEnv(getenv env, name string) (string, error) {
+	v := getenv(name)
+	if f := getenv(name + "_FILE"); f != "" {
+		if v != "" {
+			return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+		}
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		v = string(b)
+	}
+	v = strings.TrimSpace(v)
+	if v != "" && len(v) < 16 {
+		return "", fmt.Errorf("%s must be at least 16 characters long", name)
+	}
+	return v, nil
 }

@@ -146,7 +146,8 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 		if err != nil {
 			return err
 		}
-		u := &netra.User{Username: *username, Name: *name, Email: *email, PasswordHash: hash}
+		// The operator chose or saw the password: the user replaces it first.
+		u := &netra.User{Username: *username, Name: *name, Email: *email, PasswordHash: hash, MustChangePassword: true}
 		if *role != "" {
 			u.Grants = []netra.Grant{{Role: tg.role, TenantID: tg.tid, UnitID: tg.uid}}
 		}
@@ -186,9 +187,10 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 		if err != nil {
 			return err
 		}
-		zero := 0
+		zero, must := 0, true
 		var unlocked time.Time
-		if err := s.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &hash, FailedLogins: &zero, LockedUntil: &unlocked}, "user.password_reset"); err != nil {
+		if err := s.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &hash, FailedLogins: &zero, LockedUntil: &unlocked,
+			MustChangePassword: &must}, "user.password_reset"); err != nil {
 			return err
 		}
 		if _, err := s.DeleteUserSessions(ctx, u.ID); err != nil {
@@ -199,6 +201,7 @@ func cmdUser(ctx context.Context, args []string, getenv env, stdin io.Reader, st
 			fmt.Fprintf(stdout, " to %s (shown once)", pw)
 		}
 		fmt.Fprintln(stdout, "; all sessions ended")
+		fmt.Fprintln(stderr, "The user must change it at the next sign-in.")
 	case "disable", "enable":
 		d := sub == "disable"
 		if err := s.UpdateUser(ctx, u.ID, store.UserUpdate{Disabled: &d}, "user."+sub); err != nil {

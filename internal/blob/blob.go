@@ -52,7 +52,7 @@ func OpenDisk(dir string) (*Disk, error) {
 	if dir == "" {
 		return nil, errors.New("blob: disk store needs a folder")
 	}
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("blob: %w", err)
 	}
 	r, err := os.OpenRoot(dir)
@@ -76,12 +76,12 @@ func (d *Disk) Put(ctx context.Context, key string, r io.Reader) (int64, error) 
 		return 0, err
 	}
 	if dir := path.Dir(key); dir != "." {
-		if err := d.root.MkdirAll(dir, 0o750); err != nil {
+		if err := d.root.MkdirAll(dir, 0o700); err != nil {
 			return 0, fmt.Errorf("blob: %w", err)
 		}
 	}
 	tmp := key + ".tmp"
-	f, err := d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	f, err := d.root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {
 		return 0, fmt.Errorf("blob: %w", err)
 	}

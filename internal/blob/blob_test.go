@@ -5,7 +5,10 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -56,6 +59,31 @@ func TestOpenRefusesUnknownURL(t *testing.T) {
 	for _, u := range []string{"s3://bucket/x", "ftp://x", ""} {
 		if _, err := Open(u); err == nil {
 			t.Errorf("%q accepted", u)
+		}
+	}
+}
+
+// TestDiskOwnerOnly checks that blobs (rosters, evidence) and their folders
+// are for the owner alone, whatever the umask.
+func TestDiskOwnerOnly(t *testing.T) {
+	old := syscall.Umask(0)
+	defer syscall.Umask(old)
+	dir := filepath.Join(t.TempDir(), "blobs")
+	s, err := OpenDisk(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Put(context.Background(), "imports/1/roster.csv", strings.NewReader("nip")); err != nil {
+		t.Fatal(err)
+	}
+	for p, m := range map[string]os.FileMode{dir: 0o700, filepath.Join(dir, "imports/1"): 0o700,
+		filepath.Join(dir, "imports/1/roster.csv"): 0o600} {
+		fi, err := os.Stat(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fi.Mode().Perm() != m {
+			t.Errorf("%s: mode %o, want %o", p, fi.Mode().Perm(), m)
 		}
 	}
 }

@@ -67,7 +67,7 @@ var Accounts = []Account{
 
 // TOTPSecret returns the fixed TOTP secret of a demo account, so that the
 // demo can be signed into without enrolling an authenticator first
-// (netra demo code USERNAME prints the current code).
+// (go run ./cmd/netra demo code USERNAME prints the current code).
 func TOTPSecret(username string) string {
 	sum := sha256.Sum256([]byte("netra-demo-totp:" + username))
 	return base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(sum[:20])

@@ -95,7 +95,21 @@ func (r *Runner) ImportFile(ctx context.Context, tenantID int64, filename string
 	return im, nil
 }
 
-// Handler runs queued imports as the user who submitted them.
+// Interrupted is the reason the import page gives for an import the server
+// stopped in the middle of.
+var Interrupted = netra.Msg("Impor terhenti karena server berhenti; unggah ulang berkas.",
+	"The import stopped because the server stopped; upload the file again.")
+
+// RecoverInterrupted fails the imports a stopped server left queued or
+// running with no job to finish them (see store.RecoverImports); the server
+// calls it at start. It returns how many it failed.
+func (r *Runner) RecoverInterrupted(ctx context.Context) (int, error) {
+	return r.Store.RecoverImports(ctx, jobs.KindImport, Interrupted, jobs.WorkerGone)
+}
+
+// Handler runs queued imports as the user who submitted them. An import
+// found running already was interrupted (its worker died and the job's lease
+// ran out): it is failed with Interrupted rather than run twice.
 func (r *Runner) Handler() jobs.Handler {
 	return func(ctx context.Context, j *store.Job) error {
 		var p struct {
@@ -111,6 +125,9 @@ func (r *Runner) Handler() jobs.Handler {
 		}
 		if im.Status == store.ImportDone || im.Status == store.ImportFailed {
 			return nil
+		}
+		if im.Status == store.ImportRunning {
+			return r.Store.FinishImport(sys, im, store.ImportFailed, Interrupted)
 		}
 		// As whoever started it, user or API token: a token limited to a
 		// unit subtree imports into that subtree only.

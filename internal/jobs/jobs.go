@@ -13,9 +13,12 @@ import (
 	"math/rand/v2"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
+	"syscall"
 	"time"
 
+	"github.com/netra-id/netra/internal/keyring"
 	"github.com/netra-id/netra/internal/mail"
 	"github.com/netra-id/netra/internal/store"
 )
@@ -161,6 +164,26 @@ func (w *Worker) run(ctx context.Context, j *store.Job) {
 	w.log.Warn("job failed", "job", j.ID, "kind", j.Kind, "attempt", j.Attempts, "of", j.MaxAttempts, "err", err)
 }
 
+// WorkerGone reports whether the worker named id (as NewWorker names them:
+// host:pid:random) is known to be dead: it ran on this host in a process that
+// no longer exists. A worker on another host is never known to be dead; its
+// lease runs out instead.
+func WorkerGone(id string) bool {
+	parts := strings.Split(id, ":")
+	host, _ := os.Hostname()
+	if len(parts) != 3 || parts[0] != host {
+		return false
+	}
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil || pid <= 0 {
+		return false
+	}
+	if pid == os.Getpid() {
+		return false
+	}
+	return errors.Is(syscall.Kill(pid, 0), syscall.ESRCH)
+}
+
 // EnqueueMail puts an e-mail in the outbox; a worker sends it.
 func EnqueueMail(ctx context.Context, s *store.Store, m mail.Message) error {
 	b, err := json.Marshal(m)
@@ -175,6 +198,9 @@ func EnqueueMail(ctx context.Context, s *store.Store, m mail.Message) error {
 func MailHandler(sender mail.Sender) Handler {
 	return func(ctx context.Context, j *store.Job) error {
 		var m mail.Message
+		if keyring.IsSealed(j.Payload) {
+			return Permanent{fmt.Errorf("mail job %d: sealed under another master key", j.ID)}
+		}
 		if err := json.Unmarshal([]byte(j.Payload), &m); err != nil {
 			return Permanent{fmt.Errorf("mail job %d: %w", j.ID, err)}
 		}

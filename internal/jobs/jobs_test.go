@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +69,24 @@ func runDue(t *testing.T, s *store.Store) {
 	t.Helper()
 	if err := s.MakeJobsDue(context.Background()); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestWorkerGone(t *testing.T) {
+	host, _ := os.Hostname()
+	done := exec.Command("true")
+	if err := done.Run(); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{
+		host + ":" + strconv.Itoa(os.Getpid()) + ":1":           false, // this process
+		host + ":" + strconv.Itoa(os.Getppid()) + ":1":          false, // alive
+		host + ":" + strconv.Itoa(done.Process.Pid) + ":1":      true,  // exited
+		"another-host:" + strconv.Itoa(done.Process.Pid) + ":1": false,
+		"nonsense": false,
+	} {
+		if got := jobs.WorkerGone(id); got != want {
+			t.Errorf("WorkerGone(%q) = %v, want %v", id, got, want)
+		}
 	}
 }

@@ -25,19 +25,23 @@ type Job struct {
 
 // EnqueueJob queues a job. A job whose UniqueKey is already queued or done
 // is silently dropped.
+//
+// The payload is sealed with the master key (it may be an e-mail holding a
+// sign-in code or link) and opened again by ClaimJobs: the jobs table never
+// holds a usable secret, even while the mail server is down.
 func (s *Store) EnqueueJob(ctx context.Context, j *Job) error {
-	return enqueue(ctx, s.w, j, s.now())
+	return enqueue(ctx, s.w, j, s.seal(purposeOutbox, j.Payload), s.now())
 }
 
 // enqueueTx queues a job inside a write transaction, so that the job exists
 // exactly when the change that asked for it commits (the outbox pattern).
 func (x *tx) enqueue(ctx context.Context, j *Job) error {
-	return enqueue(ctx, x.queryer, j, fromMS(x.now))
+	return enqueue(ctx, x.queryer, j, x.s.seal(purposeOutbox, j.Payload), fromMS(x.now))
 }
 
 func enqueue(ctx context.Context, q interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, j *Job, now time.Time) error {
+}, j *Job, payload string, now time.Time) error {
 	if j.MaxAttempts == 0 {
 		j.MaxAttempts = 8
 	}
@@ -49,15 +53,17 @@ func enqueue(ctx context.Context, q interface {
 		key = j.UniqueKey
 	}
 	_, err := q.ExecContext(ctx, `INSERT INTO jobs (kind, unique_key, payload, run_at, max_attempts, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unique_key) DO NOTHING`, j.Kind, key, j.Payload, ms(j.RunAt), j.MaxAttempts, ms(now))
+		VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (unique_key) DO NOTHING`, j.Kind, key, payload, ms(j.RunAt), j.MaxAttempts, ms(now))
 	if err != nil {
 		return fmt.Errorf("store: enqueue %s: %w", j.Kind, err)
 	}
 	return nil
 }
 
-// ClaimJobs leases up to n due jobs of the given kinds to worker for lease.
-// A job whose lease ran out (its worker died) is due again.
+// ClaimJobs leases up to n due jobs of the given kinds to worker for lease,
+// with their payloads opened. A job whose lease ran out (its worker died) is
+// due again. A payload that does not open (sealed under another master key)
+// is returned as it is: keyring.IsSealed tells the handler.
 func (s *Store) ClaimJobs(ctx context.Context, worker string, kinds []string, n int, lease time.Duration) ([]Job, error) {
 	now := s.now()
 	var a args
@@ -89,6 +95,9 @@ func (s *Store) ClaimJobs(ctx context.Context, worker string, kinds []string, n 
 			return nil, err
 		}
 		j.RunAt = fromMS(runAt)
+		if p, err := s.unseal(purposeOutbox, j.Payload); err == nil {
+			j.Payload = p
+		}
 		out = append(out, j)
 	}
 	return out, rows.Err()

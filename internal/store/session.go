@@ -82,6 +82,10 @@ func (s *Store) DeleteUserSessions(ctx context.Context, userID int64) (int64, er
 			return fmt.Errorf("store: end sessions: %w", err)
 		}
 		n, _ = res.RowsAffected()
+		// Signing out everywhere also forgets the browsers known for it.
+		if _, err := x.ExecContext(ctx, `DELETE FROM known_devices WHERE user_id = $1`, userID); err != nil {
+			return fmt.Errorf("store: forget devices: %w", err)
+		}
 		return x.auditUser(ctx, "auth.logout_all", userID, map[string]int64{"sessions": n})
 	})
 	return n, err

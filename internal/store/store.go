@@ -125,8 +125,11 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if path == "" {
 		return nil, errors.New("store: sqlite URL needs a file path (sqlite:data/netra.db)")
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("store: create database folder: %w", err)
+	}
+	if err := ownerOnly(path); err != nil {
+		return nil, err
 	}
 	// WAL lets readers run beside the writer; synchronous=FULL makes every
 	// acknowledged commit survive a power cut, not just a process crash.
@@ -161,7 +164,30 @@ func openSQLite(ctx context.Context, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("store: open sqlite %s: %w", path, err)
 	}
+	// SQLite gives the -wal and -shm files the database file's mode; ones
+	// left by an older version may still be readable by others.
+	for _, f := range []string{path + "-wal", path + "-shm"} {
+		if err := os.Chmod(f, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			s.Close()
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
 	return s, nil
+}
+
+// ownerOnly creates the database file readable and writable by its owner
+// alone, before SQLite does (SQLite would create it 0644 under the usual
+// umask), and takes those rights back from others on an existing file.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: create database file: %w", err)
+	}
+	f.Close()
+	if err := os.Chmod(path, 0o600); err != nil {
+		return fmt.Errorf("store: database file: %w", err)
+	}
+	return nil
 }
 
 func openPostgres(ctx context.Context, rawURL string) (*Store, error) {
@@ -239,6 +265,9 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	var applied []int64
 	for _, r := range res {
 		applied = append(applied, r.Source.Version)
+	}
+	if err := s.sealClearSecrets(ctx); err != nil {
+		return applied, err
 	}
 	return applied, nil
 }

@@ -12,12 +12,12 @@ import (
 )
 
 const userCols = `us.id, us.username, us.name, us.email, COALESCE(us.employee_id, 0), us.password_hash, us.totp_secret,
-	us.totp_enabled, us.totp_last_step, COALESCE(us.disabled_at, 0), us.failed_logins, us.locked_until, us.created_at`
+	us.totp_enabled, us.totp_last_step, COALESCE(us.disabled_at, 0), us.failed_logins, us.locked_until, us.must_change_password, us.created_at`
 
 func scanUser(row interface{ Scan(...any) error }, u *netra.User) error {
 	var disabled, locked, created int64
 	if err := row.Scan(&u.ID, &u.Username, &u.Name, &u.Email, &u.EmployeeID, &u.PasswordHash, &u.TOTPSecret,
-		&u.TOTPEnabled, &u.TOTPLastStep, &disabled, &u.FailedLogins, &locked, &created); err != nil {
+		&u.TOTPEnabled, &u.TOTPLastStep, &disabled, &u.FailedLogins, &locked, &u.MustChangePassword, &created); err != nil {
 		return err
 	}
 	u.DisabledAt, u.LockedUntil, u.CreatedAt = fromMS(disabled), fromMS(locked), fromMS(created)
@@ -33,6 +33,9 @@ func (s *Store) userByWhere(ctx context.Context, q queryer, cond string, v any) 
 		return nil, fmt.Errorf("user: %w", netra.ErrNotFound)
 	} else if err != nil {
 		return nil, fmt.Errorf("store: user: %w", err)
+	}
+	if u.TOTPSecret, err = s.unseal(purposeTOTP, u.TOTPSecret); err != nil {
+		return nil, err
 	}
 	if u.Grants, err = s.grants(ctx, q, u.ID); err != nil {
 		return nil, err
@@ -83,8 +86,9 @@ func (s *Store) CreateUser(ctx context.Context, u *netra.User) error {
 		return err
 	}
 	return s.write(ctx, func(x *tx) error {
-		err := x.QueryRowContext(ctx, `INSERT INTO users (username, name, email, employee_id, password_hash, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id`, u.Username, u.Name, u.Email, nullID(u.EmployeeID), u.PasswordHash, x.now).Scan(&u.ID)
+		err := x.QueryRowContext(ctx, `INSERT INTO users (username, name, email, employee_id, password_hash, must_change_password, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id`, u.Username, u.Name, u.Email, nullID(u.EmployeeID), u.PasswordHash,
+			u.MustChangePassword, x.now).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			return netra.Invalid("username", netra.Msg("Nama pengguna "+u.Username+" sudah dipakai.", "The username "+u.Username+" is taken."))
 		} else if err != nil {
@@ -205,6 +209,9 @@ type UserUpdate struct {
 	Disabled     *bool
 	FailedLogins *int
 	LockedUntil  *time.Time
+	// MustChangePassword: true when an administrator sets the password,
+	// false when the user chooses their own.
+	MustChangePassword *bool
 }
 
 // UpdateUser changes a user account. Managing another user needs the
@@ -239,6 +246,10 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 			u.PasswordHash = *up.PasswordHash
 			ch["password"] = "changed"
 		}
+		if up.MustChangePassword != nil {
+			u.MustChangePassword = *up.MustChangePassword
+			ch["must_change_password"] = u.MustChangePassword
+		}
 		if up.TOTPSecret != nil {
 			u.TOTPSecret = *up.TOTPSecret
 			ch["totp_secret"] = "changed"
@@ -269,15 +280,22 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate, action 
 			}
 		}
 		_, err = x.ExecContext(ctx, `UPDATE users SET name = $1, email = $2, password_hash = $3, totp_secret = $4,
-			totp_enabled = $5, totp_last_step = $6, disabled_at = $7, failed_logins = $8, locked_until = $9, updated_at = $10
-			WHERE id = $11`, u.Name, u.Email, u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.TOTPLastStep,
-			nullID(disabled), u.FailedLogins, ms(u.LockedUntil), x.now, id)
+			totp_enabled = $5, totp_last_step = $6, disabled_at = $7, failed_logins = $8, locked_until = $9, updated_at = $10,
+			must_change_password = $11 WHERE id = $12`, u.Name, u.Email, u.PasswordHash, s.seal(purposeTOTP, u.TOTPSecret), u.TOTPEnabled, u.TOTPLastStep,
+			nullID(disabled), u.FailedLogins, ms(u.LockedUntil), x.now, u.MustChangePassword, id)
 		if err != nil {
 			return fmt.Errorf("store: update user: %w", err)
 		}
 		if up.Disabled != nil && *up.Disabled {
-			if _, err := x.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
-				return fmt.Errorf("store: end sessions: %w", err)
+			for _, q := range []string{`DELETE FROM sessions WHERE user_id = $1`, `DELETE FROM known_devices WHERE user_id = $1`} {
+				if _, err := x.ExecContext(ctx, q, id); err != nil {
+					return fmt.Errorf("store: end sessions: %w", err)
+				}
+			}
+		}
+		if up.FailedLogins != nil && *up.FailedLogins == 0 { // an administrator's reset forgets every source's failures
+			if _, err := x.ExecContext(ctx, `DELETE FROM login_failures WHERE user_id = $1`, id); err != nil {
+				return fmt.Errorf("store: clear failures: %w", err)
 			}
 		}
 		if action == "" || len(ch) == 0 {
@@ -391,6 +409,7 @@ func (s *Store) Users(ctx context.Context, search string) ([]netra.User, error) 
 			rows.Close()
 			return nil, err
 		}
+		u.TOTPSecret = "" // lists never need it
 		out = append(out, u)
 	}
 	rows.Close()

@@ -113,6 +113,7 @@ type accountPage struct {
 	Sessions      []sessionRow
 	PasswordForm  []field
 	PasswordSaved bool
+	MustChange    bool // an administrator set the password: change it before anything else
 }
 
 type sessionRow struct {
@@ -147,7 +148,8 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) accountData(r *http.Request, p *page) (*accountPage, error) {
 	in := info(r)
 	u := in.user
-	d := &accountPage{page: p, Staff: staffUser(u), TOTPEnabled: u.TOTPEnabled, PasswordForm: s.passwordFields(p)}
+	d := &accountPage{page: p, Staff: staffUser(u), TOTPEnabled: u.TOTPEnabled, PasswordForm: s.passwordFields(p),
+		MustChange: u.MustChangePassword}
 	ctx := r.Context()
 	if d.Staff {
 		n, err := s.store.RecoveryCodesLeft(ctx, u.ID)
@@ -235,7 +237,8 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &h}, "auth.password_change"); err != nil {
+	chosen := false
+	if err := s.store.UpdateUser(ctx, u.ID, store.UserUpdate{PasswordHash: &h, MustChangePassword: &chosen}, "auth.password_change"); err != nil {
 		return err
 	}
 	if _, err := s.store.DeleteUserSessions(ctx, u.ID); err != nil {

@@ -128,6 +128,7 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u.Grants = []netra.Grant{{Role: in.Role, TenantID: in.TenantID, UnitID: in.UnitID}}
+	u.MustChangePassword = true // set by someone else: the user replaces it at first sign-in
 	if err := s.store.CreateUser(ctx, u); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,16 +18,103 @@ import (
 
 // Staff sign-in: a password, then a TOTP code from an authenticator app (or
 // a recovery code). A first sign-in without TOTP goes through enrolment.
-// After maxFailedLogins wrong passwords or codes the account is locked for
-// lockFor; unknown usernames lock the same way, so the answers never tell
-// whether an account exists.
+//
+// Wrong passwords and codes never lock an account: anyone could keep its
+// owner out that way. They slow down, counted in the store per account and
+// source (the client's address, or a known device) and per account:
+//
+//   - from one source, the first sourceFree failures are free; after that
+//     each next attempt waits sourceBase, doubling with every failure, up to
+//     sourceMax (5 s, 10 s, 20 s … 15 min);
+//   - the account as a whole, failures from anywhere added up, gets a softer
+//     throttle after accountFree failures: accountBase doubling up to
+//     accountMax, so that many addresses together still guess slowly, while
+//     the owner waits at most a minute;
+//   - a known device (a browser that completed a full sign-in for the account,
+//     recognised by a long-lived cookie whose token the store keeps hashed) is
+//     its own source and is exempt from the account throttle: a stranger's
+//     failures from elsewhere do not stop the owner there.
+//
+// Failures older than failureMemory are forgotten; a complete sign-in clears
+// its source's and the account's. Unknown usernames are counted the same way
+// in memory (phantoms), so the answers never tell whether an account exists.
 const (
-	maxFailedLogins = 5
-	lockFor         = 15 * time.Minute
-	totpIssuer      = "Netra"
-	recoveryCount   = 10
-	maxFormBytes    = 64 << 10
+	failureMemory  = 24 * time.Hour
+	sourceFree     = 3
+	sourceBase     = 5 * time.Second
+	sourceMax      = 15 * time.Minute
+	accountFree    = 10
+	accountBase    = time.Second
+	accountMax     = time.Minute
+	deviceCookie   = "netra_device"
+	deviceLifetime = 180 * 24 * time.Hour
+	totpIssuer     = "Netra"
+	recoveryCount  = 10
+	maxFormBytes   = 64 << 10
 )
+
+// backoff is how long to wait after n failures when the first free are free.
+func backoff(n, free int, base, max time.Duration) time.Duration {
+	if n < free {
+		return 0
+	}
+	return min(max, base<<min(n-free, 20))
+}
+
+// waitUntil returns when the next attempt may be made after failures f
+// (the zero time or a past one: now). A known device skips the account throttle.
+func waitUntil(f store.LoginFailures, known bool) time.Time {
+	var t time.Time
+	if d := backoff(f.Source, sourceFree, sourceBase, sourceMax); d > 0 {
+		t = f.SourceLast.Add(d)
+	}
+	if d := backoff(f.Account, accountFree, accountBase, accountMax); d > 0 && !known {
+		if a := f.AccountLast.Add(d); a.After(t) {
+			t = a
+		}
+	}
+	return t
+}
+
+// signInSource names where an attempt on the account comes from: the known
+// device whose cookie the browser sends, or else the client's address.
+func (s *Server) signInSource(r *http.Request, userID int64) (source string, known bool, err error) {
+	if c, err := r.Cookie(deviceCookie); err == nil && c.Value != "" {
+		h := auth.HashToken(c.Value)
+		ok, err := s.store.KnownDevice(r.Context(), userID, h, s.now())
+		if err != nil {
+			return "", false, err
+		}
+		if ok {
+			return "device:" + h[:16], true, nil
+		}
+	}
+	return "ip:" + info(r).ip, false, nil
+}
+
+// rememberDevice makes this browser a known device of u after a full
+// sign-in, unless it is one already.
+func (s *Server) rememberDevice(w http.ResponseWriter, r *http.Request, u *netra.User, known bool) error {
+	if known {
+		return nil
+	}
+	tok := auth.RandomToken()
+	ctx := netra.WithActor(r.Context(), actorFor(u, info(r).ip))
+	if err := s.store.RememberDevice(ctx, u.ID, auth.HashToken(tok), s.now().Add(deviceLifetime)); err != nil {
+		return err
+	}
+	// Only the sign-in pages need it.
+	http.SetCookie(w, &http.Cookie{Name: deviceCookie, Value: tok, Path: "/masuk", HttpOnly: true, Secure: s.secure,
+		SameSite: http.SameSiteLaxMode, MaxAge: int(deviceLifetime.Seconds())})
+	return nil
+}
+
+// waitMessage is the answer while a source or account must wait.
+func (s *Server) waitMessage(w http.ResponseWriter, p *page, until, now time.Time) string {
+	secs := int((until.Sub(now) + time.Second - 1) / time.Second)
+	w.Header().Set("Retry-After", strconv.Itoa(secs))
+	return p.T("signin.wait", secs)
+}
 
 type signInPage struct {
 	*page
@@ -117,9 +205,10 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		p.FormError = msg
 		return s.render(w, r, status, "signin", &signInPage{page: p, Fields: s.signInFields(p, username), Back: back})
 	}
-	locked := func(until time.Time) error {
-		return refuse(http.StatusTooManyRequests, p.T("signin.locked", formatDateTime(p.Lang, until)))
+	wait := func(until time.Time) error {
+		return refuse(http.StatusTooManyRequests, s.waitMessage(w, p, until, now))
 	}
+	since := now.Add(-failureMemory)
 	if username == "" || pw == "" {
 		return refuse(http.StatusUnprocessableEntity, p.T("signin.missing"))
 	}
@@ -128,36 +217,44 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if u == nil || !staffUser(u) {
-		key := strings.ToLower(username)
-		if until := s.phantoms.lockedUntil(key, now); !until.IsZero() {
+		key, source := strings.ToLower(username), "ip:"+in.ip
+		if until := waitUntil(s.phantoms.get(key, source, since), false); now.Before(until) {
 			s.dummyVerify(ctx, pw)
-			return locked(until)
+			return wait(until)
 		}
 		s.dummyVerify(ctx, pw)
 		// The attempted name is not recorded: people type passwords into it.
 		if err := s.store.Audit(sys, 0, "auth.login_failed", "user", 0, map[string]string{"reason": "unknown_user"}); err != nil {
 			return err
 		}
-		if until := s.phantoms.fail(key, now); !until.IsZero() {
-			return locked(until)
+		if until := waitUntil(s.phantoms.fail(key, source, now, since), false); now.Before(until) {
+			return wait(until)
 		}
 		return refuse(http.StatusUnauthorized, p.T("signin.wrong"))
 	}
-	if now.Before(u.LockedUntil) {
+	source, known, err := s.signInSource(r, u.ID)
+	if err != nil {
+		return err
+	}
+	f, err := s.store.LoginFailures(ctx, u.ID, source, since)
+	if err != nil {
+		return err
+	}
+	if until := waitUntil(f, known); now.Before(until) {
 		s.dummyVerify(ctx, pw)
-		return locked(u.LockedUntil)
+		return wait(until)
 	}
 	ok, err := s.hasher.Verify(ctx, u.PasswordHash, pw)
 	if err != nil && !errors.Is(err, auth.ErrMalformedHash) {
 		return err
 	}
 	if !ok {
-		until, err := s.countFailure(sys, u, "password", now)
+		f, err := s.store.RecordLoginFailure(sys, u.ID, source, "password", since)
 		if err != nil {
 			return err
 		}
-		if !until.IsZero() {
-			return locked(until)
+		if until := waitUntil(f, known); now.Before(until) {
+			return wait(until)
 		}
 		return refuse(http.StatusUnauthorized, p.T("signin.wrong"))
 	}
@@ -168,10 +265,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		return refuse(http.StatusForbidden, p.T("signin.disabled"))
 	}
 	up := store.UserUpdate{}
-	if u.FailedLogins != 0 {
-		zero := 0
-		up.FailedLogins = &zero
-	}
 	if auth.NeedsRehash(u.PasswordHash) {
 		h, err := s.hasher.Hash(ctx, pw)
 		if err != nil {
@@ -192,24 +285,6 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
 		next = "/masuk/totp/daftar"
 	}
 	return s.redirect(w, r, next+"?kembali="+url.QueryEscape(back), "")
-}
-
-// countFailure records a wrong password or code and locks the account at
-// the limit; it returns the end of the lock when this failure set one.
-func (s *Server) countFailure(sys context.Context, u *netra.User, reason string, now time.Time) (time.Time, error) {
-	n := u.FailedLogins + 1
-	var until time.Time
-	up := store.UserUpdate{FailedLogins: &n}
-	action := ""
-	if n >= maxFailedLogins {
-		n, until = 0, now.Add(lockFor)
-		up.LockedUntil, action = &until, "auth.lock"
-	}
-	if err := s.store.UpdateUser(sys, u.ID, up, action); err != nil {
-		return time.Time{}, err
-	}
-	err := s.store.AuditUser(sys, "auth.login_failed", u.ID, map[string]any{"reason": reason, "failures": u.FailedLogins + 1})
-	return until, err
 }
 
 func (s *Server) totpFields(p *page) []field {
@@ -261,12 +336,17 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !u.TOTPEnabled || u.Disabled() {
 		return s.redirect(w, r, "/masuk", "session_expired")
 	}
-	if now.Before(u.LockedUntil) {
-		if err := s.store.DeleteSession(ctx, in.session.TokenHash); err != nil {
-			return err
-		}
-		s.clearSessionCookie(w)
-		return refuse(http.StatusTooManyRequests, p.T("signin.locked", formatDateTime(p.Lang, u.LockedUntil)))
+	source, known, err := s.signInSource(r, u.ID)
+	if err != nil {
+		return err
+	}
+	since := now.Add(-failureMemory)
+	f, err := s.store.LoginFailures(ctx, u.ID, source, since)
+	if err != nil {
+		return err
+	}
+	if until := waitUntil(f, known); now.Before(until) {
+		return refuse(http.StatusTooManyRequests, s.waitMessage(w, p, until, now))
 	}
 	code := strings.TrimSpace(r.PostFormValue("code"))
 	ok, recovery := false, looksLikeRecoveryCode(code)
@@ -283,16 +363,12 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if !ok {
-		until, err := s.countFailure(sys, u, "totp", now)
+		f, err := s.store.RecordLoginFailure(sys, u.ID, source, "totp", since)
 		if err != nil {
 			return err
 		}
-		if !until.IsZero() {
-			if err := s.store.DeleteSession(ctx, in.session.TokenHash); err != nil {
-				return err
-			}
-			s.clearSessionCookie(w)
-			return refuse(http.StatusTooManyRequests, p.T("signin.locked", formatDateTime(p.Lang, until)))
+		if until := waitUntil(f, known); now.Before(until) {
+			return refuse(http.StatusTooManyRequests, s.waitMessage(w, p, until, now))
 		}
 		return refuse(http.StatusUnauthorized, p.T("totp.wrong"))
 	}
@@ -306,7 +382,9 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 	return s.redirect(w, r, back, flash)
 }
 
-// completeSignIn rotates the browser to a full session and audits the sign-in.
+// completeSignIn rotates the browser to a full session and audits the
+// sign-in. For staff it clears the failures of this source and makes the
+// browser a known device.
 func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, u *netra.User, method string) error {
 	if err := s.startSession(w, r, u, store.StageFull); err != nil {
 		return err
@@ -314,7 +392,17 @@ func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, u *netra
 	in := info(r)
 	in.user, in.actor = u, actorFor(u, in.ip)
 	ctx := netra.WithActor(r.Context(), in.actor)
-	return s.store.AuditUser(ctx, "auth.login", u.ID, map[string]string{"method": method})
+	if !staffUser(u) {
+		return s.store.AuditUser(ctx, "auth.login", u.ID, map[string]string{"method": method})
+	}
+	source, known, err := s.signInSource(r, u.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SignedIn(ctx, u.ID, source, method); err != nil {
+		return err
+	}
+	return s.rememberDevice(w, r, u, known)
 }
 
 var totpSecretRe = regexp.MustCompile(`^[A-Z2-7]{16,128}$`)

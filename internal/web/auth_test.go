@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -102,48 +103,160 @@ func TestTOTPReplay(t *testing.T) {
 	})
 }
 
-// TestLockout checks that five wrong passwords lock an account for 15
-// minutes with a clear message, that an unknown username answers exactly
-// the same way, and that the lock lifts after its time.
-func TestLockout(t *testing.T) {
+// TestSignInThrottle checks the rule that replaced the lockout: failures
+// from one address slow that address down progressively (and an unknown
+// username exactly alike), failures from many addresses throttle the account
+// softly, and the owner's right password from a known device passes all the
+// same; every counted failure is audited, and the clock lifts every wait.
+func TestSignInThrottle(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, st *store.Store) {
 		e := newEnv(t, st)
-		e.clock = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC) // 10.00 WIB
-		try := func(c *client, user string) *httptest.ResponseRecorder { return c.password(user, "salah sama sekali") }
-		var real, ghost [5]*httptest.ResponseRecorder
-		rc, gc := e.anon(), e.anon()
-		gc.ip = "203.0.113.9"
-		for i := range 5 {
-			real[i], ghost[i] = try(rc, "admin"), try(gc, "tidak.ada")
+		e.clock = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+		const wrong = "salah sama sekali"
+		retry := func(w *httptest.ResponseRecorder) string { return w.Header().Get("Retry-After") }
+		failed := func() int {
+			t.Helper()
+			es, err := st.AuditEntries(sys, netra.AuditFilter{Action: "auth.login_failed", Limit: 500})
+			must(t, err)
+			return len(es)
 		}
-		for i := range 4 {
-			wantBody(t, real[i], http.StatusUnauthorized, "Nama pengguna atau kata sandi salah.")
-			wantBody(t, ghost[i], http.StatusUnauthorized, "Nama pengguna atau kata sandi salah.")
+
+		// The owner signs in on their own browser, which becomes a known device.
+		owner := e.anon()
+		wantRedirect(t, owner.password("admin", testPassword), "/masuk/totp")
+		wantRedirect(t, owner.totp(e.code("admin")), "/pegawai")
+		if owner.cookies[deviceCookie] == nil {
+			t.Fatal("no known-device cookie after a full sign-in")
 		}
-		locked := "Akun ini dikunci sementara karena terlalu banyak percobaan yang gagal. Coba lagi setelah 23 November 2026 10.15 WIB"
-		wantBody(t, real[4], http.StatusTooManyRequests, locked)
-		wantBody(t, ghost[4], http.StatusTooManyRequests, locked)
-		// Locked: even the right password is refused, with the same words.
-		wantBody(t, rc.password("admin", testPassword), http.StatusTooManyRequests, locked)
-		u, err := st.LoginUser(context.Background(), "admin")
-		must(t, err)
-		if !u.LockedUntil.Equal(e.clock.Add(lockFor)) {
-			t.Errorf("locked until %v", u.LockedUntil)
+		wantRedirect(t, owner.post("/keluar", nil), "/masuk")
+
+		// A stranger guesses from one address; someone else tries a name
+		// that does not exist from another. Two free failures, then waits
+		// that double: 5 s, 10 s, 20 s, 40 s.
+		attacker, ghost := e.anon(), e.anon()
+		attacker.ip, ghost.ip = "203.0.113.9", "203.0.113.10"
+		for i, want := range []string{"", "", "5", "10", "20", "40"} {
+			a, g := attacker.password("admin", wrong), ghost.password("tidak.ada", wrong)
+			status := http.StatusUnauthorized
+			if want != "" {
+				status = http.StatusTooManyRequests
+			}
+			for who, w := range map[string]*httptest.ResponseRecorder{"admin": a, "unknown": g} {
+				if w.Code != status || retry(w) != want {
+					t.Fatalf("failure %d on %s: %d, Retry-After %q; want %d, %q", i+1, who, w.Code, retry(w), status, want)
+				}
+			}
+			if want == "" {
+				wantBody(t, a, status, "Nama pengguna atau kata sandi salah.")
+				continue
+			}
+			wantBody(t, a, status, "Tunggu "+want+" detik")
+			wantBody(t, g, status, "Tunggu "+want+" detik")
+			// Trying again before the time is up is refused unread and not
+			// counted, even with the right password.
+			before := failed()
+			e.clock = e.clock.Add(time.Second)
+			wantBody(t, attacker.password("admin", testPassword), http.StatusTooManyRequests, "Tunggu")
+			wantBody(t, ghost.password("tidak.ada", testPassword), http.StatusTooManyRequests, "Tunggu")
+			if n := failed(); n != before {
+				t.Errorf("a refused attempt was counted: %d failures audited, then %d", before, n)
+			}
+			secs, _ := strconv.Atoi(want)
+			e.clock = e.clock.Add(time.Duration(secs)*time.Second - time.Second)
 		}
-		es, err := st.AuditEntries(sys, netra.AuditFilter{Action: "auth.", Limit: 50})
-		must(t, err)
-		n := 0
-		for _, x := range es {
-			if x.Action == "auth.login_failed" {
-				n++
+		// 6 for admin, 6 for the unknown name, each in its own audit entry.
+		if n := failed(); n != 12 {
+			t.Errorf("%d failed sign-ins audited, want 12", n)
+		}
+		// The owner, elsewhere, is not slowed by the stranger's address.
+		elsewhere := e.anon()
+		elsewhere.ip = "198.51.100.50"
+		wantRedirect(t, elsewhere.password("admin", testPassword), "/masuk/totp")
+
+		// Many addresses together: the account as a whole is throttled for
+		// unknown browsers, softly (at most a minute)…
+		// (one attempt from each of many addresses, each waiting as long as
+		// it is told to)
+		for i := range 12 {
+			c := e.anon()
+			c.ip = "192.0.2." + strconv.Itoa(10+i)
+			w := c.password("admin", wrong)
+			if w.Code == http.StatusUnauthorized {
+				continue
+			}
+			secs, _ := strconv.Atoi(retry(w))
+			if w.Code != http.StatusTooManyRequests || secs < 1 || secs > int(accountMax.Seconds()) {
+				t.Fatalf("a fresh address: %d, waits %q s", w.Code, retry(w))
+			}
+			if i < 11 {
+				e.clock = e.clock.Add(time.Duration(secs) * time.Second)
 			}
 		}
-		if n != 10 {
-			t.Errorf("%d failed sign-ins audited, want 10", n)
+		stranger := e.anon()
+		stranger.ip = "198.51.100.51"
+		w := stranger.password("admin", testPassword)
+		if secs, _ := strconv.Atoi(retry(w)); w.Code != http.StatusTooManyRequests || secs < 1 || secs > 60 {
+			t.Fatalf("right password from an unknown browser while the account is throttled: %d, Retry-After %q", w.Code, retry(w))
 		}
-		e.clock = e.clock.Add(lockFor + time.Second)
-		wantRedirect(t, rc.password("admin", testPassword), "/masuk/totp")
+		// …while the owner's known device lets the right password through.
+		e.clock = e.clock.Add(30 * time.Second) // a fresh TOTP step
+		wantRedirect(t, owner.password("admin", testPassword), "/masuk/totp")
+		wantRedirect(t, owner.totp(e.code("admin")), "/pegawai")
+		// The stranger's address still counts its failures after the owner
+		// signed in: the seventh waits 80 s.
+		if w := attacker.password("admin", wrong); w.Code != http.StatusTooManyRequests || retry(w) != "80" {
+			t.Errorf("the stranger's seventh failure: %d, Retry-After %q, want 80", w.Code, retry(w))
+		}
+
+		// No wait lasts: the longest, from one address, ends after 15 minutes.
+		for range 20 {
+			e.clock = e.clock.Add(sourceMax)
+			attacker.password("admin", wrong)
+		}
+		w = attacker.password("admin", testPassword)
+		if secs, _ := strconv.Atoi(retry(w)); w.Code != http.StatusTooManyRequests || secs != int(sourceMax.Seconds()) {
+			t.Errorf("after 27 failures: %d, Retry-After %q, want 429 for %v", w.Code, retry(w), sourceMax)
+		}
+		e.clock = e.clock.Add(sourceMax)
+		wantRedirect(t, attacker.password("admin", testPassword), "/masuk/totp")
+		u, err := st.LoginUser(context.Background(), "admin")
+		must(t, err)
+		if !u.LockedUntil.IsZero() {
+			t.Errorf("the account was locked until %v", u.LockedUntil)
+		}
 	})
+}
+
+// TestKnownDeviceBehindSharedAddress checks that a stranger behind the
+// owner's own address (an office NAT) slows down that address, not the
+// owner's known device, and that the device cookie is stored only hashed.
+func TestKnownDeviceBehindSharedAddress(t *testing.T) {
+	st := storetest.Engines(t)[0].Open(t)
+	e := newEnv(t, st)
+	e.clock = time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC)
+	owner := e.anon()
+	wantRedirect(t, owner.password("admin", testPassword), "/masuk/totp")
+	wantRedirect(t, owner.totp(e.code("admin")), "/pegawai")
+	device := owner.cookies[deviceCookie]
+	if device == nil || device.Path != "/masuk" || !device.HttpOnly {
+		t.Fatalf("device cookie %+v", device)
+	}
+	if ok, err := st.KnownDevice(context.Background(), e.users["admin"].ID, device.Value, e.now()); err != nil || ok {
+		t.Errorf("the raw cookie value is a stored device key (%v, %v): it must be stored hashed", ok, err)
+	}
+	colleague := e.anon() // same address
+	for range 6 {
+		colleague.password("admin", "salah sama sekali")
+	}
+	if w := colleague.password("admin", testPassword); w.Code != http.StatusTooManyRequests {
+		t.Fatalf("the shared address is not slowed: %d", w.Code)
+	}
+	e.clock = e.clock.Add(30 * time.Second)
+	colleague.password("admin", "salah sama sekali") // the fourth failure: 10 s
+	wantRedirect(t, owner.password("admin", testPassword), "/masuk/totp")
+	// Without its cookie the same browser is just the address.
+	delete(owner.cookies, deviceCookie)
+	wantBody(t, owner.password("admin", testPassword), http.StatusTooManyRequests, "Tunggu")
 }
 
 // TestDisabledUser checks a disabled account cannot sign in.
@@ -249,5 +362,38 @@ func TestAccount(t *testing.T) {
 		wantRedirect(t, a.post("/akun/keluar-semua", nil), "/masuk")
 		wantRedirect(t, c.get("/"), "/masuk")
 		wantRedirect(t, a.get("/"), "/masuk")
+	})
+}
+
+var shownPasswordRe = regexp.MustCompile(`<p class="secret">([^<]+)</p>`)
+
+// TestMustChangePassword checks that a password an administrator set must
+// be replaced at the next sign-in before anything else can be done.
+func TestMustChangePassword(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		v := e.users["verifier"]
+		w := e.as("admin").post("/pengguna/"+id(v.ID)+"/sandi", nil)
+		m := shownPasswordRe.FindStringSubmatch(w.Body.String())
+		if m == nil {
+			t.Fatalf("no password shown:\n%s", w.Body.String())
+		}
+		c := e.anon()
+		wantRedirect(t, c.password("verifier", m[1]), "/masuk/totp")
+		wantRedirect(t, c.totp(e.code("verifier")), "/pegawai")
+		for _, path := range []string{"/pegawai", "/", "/akun/totp", "/api/v1/pegawai"} {
+			wantRedirect(t, c.get(path), "/akun#sandi")
+		}
+		wantBody(t, c.get("/akun"), 200, "Kata sandi Anda dibuat oleh admin")
+		const mine = "kalimat pilihan saya sendiri"
+		wantRedirect(t, c.post("/akun/sandi", url.Values{"current_password": {m[1]}, "new_password": {mine}, "confirm_password": {mine}}), "/akun")
+		if w := c.get("/pegawai"); w.Code != http.StatusOK {
+			t.Errorf("after choosing a password: GET /pegawai %d", w.Code)
+		}
+		u, err := st.UserByID(context.Background(), v.ID)
+		must(t, err)
+		if u.MustChangePassword {
+			t.Error("the flag is still set after the change")
+		}
 	})
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -46,10 +48,21 @@ func (m *metrics) observe(route string, status int, d time.Duration) {
 	m.latency.WithLabelValues(route).Observe(d.Seconds())
 }
 
-// metricsPage serves the Prometheus text format. It is public, like
-// /healthz: the figures are counts and timings, never personal data; put it
-// behind the reverse proxy's access rules where that matters.
+// metricsPage serves the Prometheus text format on the main address, only
+// to a scraper holding the metrics token: the figures are counts and
+// timings, but they tell an outsider how busy sign-in is and which routes
+// exist. Without a token configured the page does not exist here (404); the
+// metrics listener (MetricsHandler) serves them instead.
 func (s *Server) metricsPage(w http.ResponseWriter, r *http.Request) error {
+	if s.metricsToken == "" {
+		return errNotFound
+	}
+	tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(strings.TrimSpace(tok)), []byte(s.metricsToken)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+		http.Error(w, "401 unauthorized", http.StatusUnauthorized) // a scraper, not a person: no sign-in page
+		return nil
+	}
 	s.metrics.handler.ServeHTTP(w, r)
 	return nil
 }

@@ -258,62 +258,56 @@ func (l *ipLimiter) allow(ip string, now time.Time) (bool, time.Duration) {
 // limited wraps a handler in a per-IP rate limit.
 func (s *Server) limited(l *ipLimiter, h handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		if ok, wait := l.allow(info(r).ip, time.Now()); !ok {
+		if ok, wait := l.allow(info(r).ip, s.now()); !ok {
 			return &tooMany{retry: wait}
 		}
 		return h(w, r)
 	}
 }
 
-// failures counts failed sign-ins for usernames that do not exist, so that
-// they lock after the same number of attempts as real accounts and the lock
-// message reveals nothing. Entries expire with the lock.
+// failures counts failed sign-ins for usernames that do not exist, per
+// name and source and per name, the way the store counts them for real
+// accounts, so that they slow down alike and the answers reveal nothing.
 type failures struct {
 	mu sync.Mutex
 	m  map[string]failure
 }
 
 type failure struct {
-	n      int
-	until  time.Time // locked until
-	expire time.Time
+	n    int
+	last time.Time
 }
 
 func newFailures() *failures { return &failures{m: map[string]failure{}} }
 
-// lockedUntil returns when the lock on key ends (zero when not locked).
-func (f *failures) lockedUntil(key string, now time.Time) time.Time {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+func (f *failures) read(key string, since time.Time) failure {
 	e := f.m[key]
-	if now.After(e.expire) {
-		delete(f.m, key)
-		return time.Time{}
+	if e.last.Before(since) {
+		return failure{}
 	}
-	if now.Before(e.until) {
-		return e.until
-	}
-	return time.Time{}
+	return e
 }
 
-// fail counts one failure and returns the lock end when this one locks.
-func (f *failures) fail(key string, now time.Time) time.Time {
+// get returns the failures counted for name, from source and in all, since a time.
+func (f *failures) get(name, source string, since time.Time) store.LoginFailures {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, b := f.read(name+"\x00"+source, since), f.read(name, since)
+	return store.LoginFailures{Source: a.n, SourceLast: a.last, Account: b.n, AccountLast: b.last}
+}
+
+// fail counts one failure for name from source and returns the new counts.
+func (f *failures) fail(name, source string, now, since time.Time) store.LoginFailures {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if len(f.m) > 100000 { // a flood of random names: start over rather than grow
 		clear(f.m)
 	}
-	e := f.m[key]
-	if now.After(e.expire) {
-		e = failure{}
+	var out [2]failure
+	for i, k := range []string{name + "\x00" + source, name} {
+		e := f.read(k, since)
+		e.n, e.last = e.n+1, now
+		f.m[k], out[i] = e, e
 	}
-	e.n++
-	e.expire = now.Add(lockFor)
-	var until time.Time
-	if e.n >= maxFailedLogins {
-		e.n, e.until = 0, now.Add(lockFor)
-		until = e.until
-	}
-	f.m[key] = e
-	return until
+	return store.LoginFailures{Source: out[0].n, SourceLast: out[0].last, Account: out[1].n, AccountLast: out[1].last}
 }

@@ -196,7 +196,9 @@ func TestHealthAndMetrics(t *testing.T) {
 	}
 	e.as("admin").get("/pegawai")
 	e.as("admin").get("/pegawai/" + id(e.employees["guru"].ID))
-	m := e.anon().get("/metrics").Body.String()
+	rec := httptest.NewRecorder()
+	e.srv.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	m := rec.Body.String()
 	for _, want := range []string{
 		`netra_http_requests_total{code="200",route="GET /pegawai"} 1`,
 		`netra_http_requests_total{code="200",route="GET /pegawai/{id}"} 1`,
@@ -214,6 +216,32 @@ func TestHealthAndMetrics(t *testing.T) {
 	w = e.anon().get("/healthz")
 	if w.Code != http.StatusServiceUnavailable || decode[healthBody](t, w).Status != "unavailable" {
 		t.Errorf("healthz with the database closed: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// TestMetricsNotPublic checks that /metrics on the main address is served
+// only to the metrics token: without a token configured it does not exist,
+// with one it wants exactly that bearer token.
+func TestMetricsNotPublic(t *testing.T) {
+	st := storetest.Engines(t)[0].Open(t)
+	e := newEnv(t, st)
+	if w := e.anon().get("/metrics"); w.Code != http.StatusNotFound || strings.Contains(w.Body.String(), "netra_http") {
+		t.Errorf("/metrics with no token configured: %d, want 404 without figures", w.Code)
+	}
+	srv, err := New(Config{Store: st, Imports: e.runner, BaseURL: "http://netra.test", MetricsToken: "rahasia-metrik-0123456789"})
+	must(t, err)
+	e.srv = srv
+	for _, tc := range []struct {
+		bearer string
+		want   int
+	}{{"", http.StatusUnauthorized}, {"salah", http.StatusUnauthorized}, {"rahasia-metrik-012345678", http.StatusUnauthorized},
+		{"rahasia-metrik-0123456789", http.StatusOK}} {
+		c := e.anon()
+		c.bearer = tc.bearer
+		w := c.get("/metrics")
+		if w.Code != tc.want || (tc.want == http.StatusOK) != strings.Contains(w.Body.String(), "netra_jobs_scrape_ok") {
+			t.Errorf("/metrics with bearer %q: %d, want %d", tc.bearer, w.Code, tc.want)
+		}
 	}
 }
 

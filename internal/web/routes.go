@@ -47,6 +47,10 @@ func (s *Server) routeTable() []route {
 		{"GET", "/masuk/totp/daftar", public, s.enrolForm},
 		{"POST", "/masuk/totp/daftar", public, s.limited(s.signInLimit, s.enrolSubmit)},
 		// Employee sign-in: NIP, then the e-mailed code or link.
+		{"GET", "/masuk/lupa", public, s.forgotForm},
+		{"POST", "/masuk/lupa", public, s.limited(s.codeLimit, s.forgotSubmit)},
+		{"GET", "/masuk/sandi-baru/{token}", public, s.resetForm},
+		{"POST", "/masuk/sandi-baru/{token}", public, s.limited(s.signInLimit, s.resetSubmit)},
 		{"GET", "/masuk/pegawai", public, s.employeeSignInForm},
 		{"POST", "/masuk/pegawai", public, s.limited(s.codeLimit, s.requestCode)},
 		{"GET", "/masuk/pegawai/kode", public, s.codeForm},

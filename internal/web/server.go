@@ -41,6 +41,11 @@ type Config struct {
 	// Registry receives the HTTP, database and job metrics; nil creates one
 	// with the Go and process collectors.
 	Registry *prometheus.Registry
+	// MetricsToken, when set, lets a scraper that sends it as a bearer token
+	// read /metrics on the main address; without it /metrics there answers
+	// 404 and the metrics are only served by MetricsHandler (a separate
+	// listener).
+	MetricsToken string
 }
 
 // Server is the web server. Build it with New; it is safe for concurrent use.
@@ -57,8 +62,9 @@ type Server struct {
 	pages  map[string]*pageTemplate
 	assets *assets
 
-	registry *prometheus.Registry
-	metrics  *metrics
+	registry     *prometheus.Registry
+	metrics      *metrics
+	metricsToken string
 
 	signInLimit *ipLimiter // password and TOTP attempts per IP
 	codeLimit   *ipLimiter // e-mailed code requests and code attempts per IP
@@ -86,14 +92,15 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("web: BaseURL %q must be an absolute http(s) URL", cfg.BaseURL)
 	}
 	s := &Server{
-		store:    cfg.Store,
-		imports:  cfg.Imports,
-		baseURL:  base,
-		secure:   u.Scheme == "https",
-		log:      cfg.Logger,
-		clock:    cfg.Store.Clock(),
-		hasher:   auth.DefaultHasher(),
-		registry: cfg.Registry,
+		store:        cfg.Store,
+		imports:      cfg.Imports,
+		baseURL:      base,
+		secure:       u.Scheme == "https",
+		log:          cfg.Logger,
+		clock:        cfg.Store.Clock(),
+		hasher:       auth.DefaultHasher(),
+		registry:     cfg.Registry,
+		metricsToken: cfg.MetricsToken,
 		// Per-address limits are generous because a whole office signs in
 		// from behind one NAT address; accounts and codes have their own,
 		// stricter limits (lockout, attempts per code, codes per employee).
@@ -131,6 +138,15 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// MetricsHandler serves the Prometheus metrics at /metrics with no
+// credentials, for a listener of its own (--metrics-addr) that only the
+// monitoring network reaches.
+func (s *Server) MetricsHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", s.metrics.handler)
+	return mux
+}
 
 // now returns the current time in UTC, truncated to the millisecond as the
 // store keeps it.

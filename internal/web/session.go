@@ -74,11 +74,28 @@ func (s *Server) loadSession(next http.Handler) http.Handler {
 				s.clearSessionCookie(w)
 			}
 		}
+		if in.user != nil && in.user.MustChangePassword && !passwordChangeRoute(r) {
+			// An administrator chose this password: nothing else until the user chooses their own.
+			_ = s.redirect(w, r, "/akun#sandi", "password_must_change")
+			return
+		}
 		if in.actor != nil {
 			r = r.WithContext(netra.WithActor(ctx, in.actor))
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// passwordChangeRoute reports whether a user who must change their password
+// may reach r: the account page and its password form, signing out, and
+// what pages are made of.
+func passwordChangeRoute(r *http.Request) bool {
+	switch r.Method + " " + r.URL.Path {
+	case "GET /akun", "POST /akun/sandi", "POST /keluar":
+		return true
+	}
+	return r.Method == http.MethodGet && (strings.HasPrefix(r.URL.Path, "/static/") || strings.HasPrefix(r.URL.Path, "/bahasa/") ||
+		r.URL.Path == "/healthz")
 }
 
 // tokenActor authenticates an API token: its single grant becomes the actor's.

@@ -142,7 +142,8 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	u := &netra.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email")}
+	u := &netra.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
+		MustChangePassword: true} // the administrator sees the password: the user replaces it first
 	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
 	if err := joinInvalid(u.Validate(), err); err != nil {
 		return s.userFormFailed(w, r, err)
@@ -302,8 +303,9 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	zero, never := 0, time.Time{}
-	if err := s.store.UpdateUser(ctx, id, store.UserUpdate{PasswordHash: &h, FailedLogins: &zero, LockedUntil: &never}, "user.password_reset"); err != nil {
+	zero, never, must := 0, time.Time{}, true
+	if err := s.store.UpdateUser(ctx, id, store.UserUpdate{PasswordHash: &h, FailedLogins: &zero, LockedUntil: &never,
+		MustChangePassword: &must}, "user.password_reset"); err != nil {
 		return err
 	}
 	if _, err := s.store.DeleteUserSessions(ctx, id); err != nil {
