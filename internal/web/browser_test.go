@@ -44,6 +44,7 @@ func TestBrowserAdminImport(t *testing.T) {
 		chromedp.Navigate(ts.URL+"/bahasa/id?kembali=/impor"),
 		chromedp.WaitVisible("#f-username", q),
 		screenshot(t, dir, "admin-1-signin"),
+		axeCheck(t, "admin-1-signin"),
 		chromedp.SendKeys("#f-username", "operator.bkpsdm", q),
 		chromedp.SendKeys("#f-password", testPassword, q),
 		chromedp.Submit("#f-password", q),
@@ -51,6 +52,7 @@ func TestBrowserAdminImport(t *testing.T) {
 		chromedp.WaitVisible("img.qr", q),
 		chromedp.Value(`input[name="secret"]`, &secret, q),
 		screenshot(t, dir, "admin-2-enrol"),
+		axeCheck(t, "admin-2-enrol"),
 	))
 	code, err := auth.TOTPCode(secret, time.Now())
 	must(t, err)
@@ -59,14 +61,17 @@ func TestBrowserAdminImport(t *testing.T) {
 		chromedp.Submit("#f-code", q),
 		chromedp.WaitVisible("ol.codes", q),
 		screenshot(t, dir, "admin-3-recovery"),
+		axeCheck(t, "admin-3-recovery"),
 		chromedp.Click("a.btn.block", q),
 		chromedp.WaitVisible("#f-file", q),
 		screenshot(t, dir, "admin-4-import-form"),
+		axeCheck(t, "admin-4-import-form"),
 		chromedp.SetUploadFiles("#f-file", []string{roster}, q),
 		chromedp.Submit("#f-file", q),
 		chromedp.WaitVisible("progress", q),
 		chromedp.Text("h1", &title, q),
 		screenshot(t, dir, "admin-5-progress"),
+		axeCheck(t, "admin-5-progress"),
 	))
 	if !strings.Contains(title, "Mengimpor roster-dinas.csv") {
 		t.Errorf("progress page title %q", title)
@@ -79,6 +84,7 @@ func TestBrowserAdminImport(t *testing.T) {
 		chromedp.Text("#problems tbody", &problems, q),
 		chromedp.Text("h1", &h1, q),
 		screenshot(t, dir, "admin-6-result"),
+		axeCheck(t, "admin-6-result"),
 	))
 	must(t, <-ran)
 	if !strings.Contains(h1, "Hasil impor roster-dinas.csv") {
@@ -105,6 +111,7 @@ func TestBrowserAdminImport(t *testing.T) {
 		chromedp.WaitVisible(".stats", q),
 		chromedp.Text("main", &home, q),
 		screenshot(t, dir, "admin-7-home"),
+		axeCheck(t, "admin-7-home"),
 	))
 	if !strings.Contains(home, "pegawai aktif") {
 		t.Errorf("home: %q", home)
@@ -112,7 +119,8 @@ func TestBrowserAdminImport(t *testing.T) {
 	// A look at the main pages, for the screenshots.
 	for name, path := range map[string]string{"employees": "/pegawai", "unit": "/unit/" + id(e.disdik.ID),
 		"employee": "/pegawai/" + id(e.employees["guru"].ID), "audit": "/audit", "users": "/pengguna"} {
-		must(t, chromedp.Run(ctx, chromedp.Navigate(ts.URL+path), chromedp.WaitVisible("h1", q), screenshot(t, dir, "admin-page-"+name)))
+		must(t, chromedp.Run(ctx, chromedp.Navigate(ts.URL+path), chromedp.WaitVisible("h1", q),
+			screenshot(t, dir, "admin-page-"+name), axeCheck(t, path)))
 	}
 }
 
@@ -132,10 +140,12 @@ func TestBrowserEmployeePhone(t *testing.T) {
 		chromedp.Navigate(ts.URL+"/bahasa/id?kembali=/saya"),
 		chromedp.WaitVisible("#f-nip", q),
 		screenshot(t, dir, "phone-1-nip"),
+		axeCheck(t, "phone-1-nip"),
 		chromedp.SendKeys("#f-nip", netra.FormatNIP(guru.NIP), q),
 		chromedp.Submit("#f-nip", q),
 		chromedp.WaitVisible("#f-code", q),
 		screenshot(t, dir, "phone-2-code"),
+		axeCheck(t, "phone-2-code"),
 	))
 	e.runJobs(mailSender(t, smtp))
 	m := smtp.WaitFor(t, guru.Email, 10*time.Second)
@@ -152,6 +162,7 @@ func TestBrowserEmployeePhone(t *testing.T) {
 		chromedp.Text("main", &text, q),
 		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
 		screenshot(t, dir, "phone-3-me"),
+		axeCheck(t, "phone-3-me"),
 	))
 	for _, want := range []string{"Halo, Siti Aminah", netra.FormatNIP(guru.NIP), "Bidang Sekolah Dasar", "Kota Palangka Raya"} {
 		if !strings.Contains(text, want) {
