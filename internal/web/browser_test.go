@@ -197,7 +197,7 @@ func TestBrowserPhonePages(t *testing.T) {
 			chromedp.Navigate(ts.URL+pg.path),
 			chromedp.WaitVisible("h1", q),
 			chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
-			chromedp.Evaluate(`getComputedStyle(document.getElementById("main-nav-list")).display === "none"`, &navHidden),
+			chromedp.Evaluate(`(() => { const l = document.getElementById("main-nav-list"); return !!l && getComputedStyle(l).display === "none"; })()`, &navHidden),
 			chromedp.Evaluate(`document.querySelectorAll('.table-wrap[tabindex="0"][role="region"][aria-label], .table-wrap[tabindex="0"][role="region"][aria-labelledby]').length`, &regions),
 			screenshot(t, dir, "phone-page-"+pg.name),
 			viewShot(t, dir, "phone-view-"+pg.name, ".table-wrap"),
