@@ -264,8 +264,12 @@ func describeAudit(lang string, cat catalog, e netra.AuditEntry, n *store.AuditN
 		}
 	}
 	key := "audit.act." + e.Action
-	if _, ok := cat[langID][key]; ok {
-		row.Sentence = T(key, object)
+	if tpl, ok := cat[langID][key]; ok {
+		if strings.Contains(tpl, "%s") {
+			row.Sentence = T(key, object)
+		} else {
+			row.Sentence = T(key) // the object is the actor: "Masuk"
+		}
 	} else if strings.HasSuffix(e.Action, ".read") {
 		row.Sentence = T("audit.act.read", object)
 	} else {
@@ -293,8 +297,8 @@ func describeAudit(lang string, cat catalog, e netra.AuditEntry, n *store.AuditN
 				continue
 			}
 		}
-		if sum[k] == nil || sum[k] == "" {
-			continue // nothing to say, such as the error of an import that worked
+		if sum[k] == nil || sum[k] == "" || (strings.HasSuffix(k, "_id") && sum[k] == float64(0)) {
+			continue // nothing to say: the error of an import that worked, a grant without a unit
 		}
 		if (k == "name" || k == "filename") && sum[k] == object {
 			continue // already in the sentence
@@ -369,6 +373,9 @@ func auditValue(lang string, cat catalog, e netra.AuditEntry, field string, v an
 	}
 	if isNum {
 		return formatInt(lang, int64(num))
+	}
+	if str == "changed" { // secrets are recorded as changed, never with their values
+		return cat.T(lang, "audit.value.changed")
 	}
 	return short(v)
 }

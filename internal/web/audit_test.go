@@ -44,6 +44,13 @@ func TestAuditSentences(t *testing.T) {
 			}
 			wantBody(t, au.get("/audit?kind=unit."), 200, "Mengubah unit kerja Sekretariat Daerah Kota",
 				"nama: Sekretariat Daerah → Sekretariat Daerah Kota")
+			// Sign-ins: a sentence without an object, the method in words.
+			must(t, e.st.AuditUser(sys, "auth.login", e.users["admin"].ID, map[string]string{"method": "totp"}))
+			w = au.get("/audit?kind=auth.")
+			wantBody(t, w, 200, `<span class="sentence">Masuk</span>`, "cara: kode autentikator")
+			if strings.Contains(w.Body.String(), "%!") {
+				t.Error("a sentence has a stray format argument")
+			}
 			// Reads are their own kind.
 			au.get("/pegawai/" + id(e.employees["guru"].ID))
 			wantBody(t, au.get("/audit?kind=read"), 200, "Membuka data pegawai Siti Aminah")
