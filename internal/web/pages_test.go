@@ -220,7 +220,7 @@ func TestAuditPage(t *testing.T) {
 	wantRedirect(t, a.post("/unit/"+id(e.disdik.ID)+"/ubah", url.Values{"type": {"dinas"}, "code": {"DISDIK"},
 		"name": {"Dinas Pendidikan dan Kebudayaan"}}), "/unit/")
 	w := a.get("/audit?action=unit.&object_id=" + id(e.disdik.ID))
-	wantBody(t, w, 200, "unit.update", "name: Dinas Pendidikan → Dinas Pendidikan dan Kebudayaan", "user:admin")
+	wantBody(t, w, 200, "Mengubah unit kerja Dinas Pendidikan dan Kebudayaan", "nama: Dinas Pendidikan → Dinas Pendidikan dan Kebudayaan", "Pengguna admin")
 	if strings.Contains(w.Body.String(), "employee.create") {
 		t.Error("the action filter let other actions through")
 	}

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
@@ -65,6 +66,10 @@ type page struct {
 	Flash     string
 	RequestID string
 	Refresh   int // seconds: a meta refresh for browsers without JavaScript
+	// ReplaceURL is the address app.js puts in the location bar of a page
+	// that answers a failed POST: the GET address of the form, so that a
+	// reload shows the form again instead of posting it once more.
+	ReplaceURL string
 
 	Errors    []summaryItem // the error summary at the top of a form
 	FormError string        // a problem not tied to one field
@@ -284,6 +289,12 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	if !ok {
 		return fmt.Errorf("web: no page template %q", name)
 	}
+	if r.Method == http.MethodPost && status >= 400 {
+		if u := formAddress(r); u != "" {
+			p := data.base()
+			p.ReplaceURL, p.Path = u, u
+		}
+	}
 	var buf bytes.Buffer
 	if err := t.t.ExecuteTemplate(&buf, "layout", data); err != nil {
 		if name == "error" {
@@ -302,6 +313,17 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	w.WriteHeader(status)
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// formAddress returns the path and query of the page a POST came from
+// (the Referer, sent for same-origin requests under our Referrer-Policy),
+// or "" when it is missing or from another origin.
+func formAddress(r *http.Request) string {
+	ref, err := url.Parse(r.Referer())
+	if err != nil || ref.Host != r.Host || ref.Path == "" || !strings.HasPrefix(ref.Path, "/") {
+		return ""
+	}
+	return ref.RequestURI()
 }
 
 // writeJSON writes v as a JSON response.

@@ -115,6 +115,8 @@ func (s *Server) routeTable() []route {
 
 		// The audit log.
 		{"GET", "/audit", netra.PermAuditRead, s.auditList},
+		{"GET", "/audit/ekspor.csv", netra.PermAuditRead, s.auditExport("csv")},
+		{"GET", "/audit/ekspor.xlsx", netra.PermAuditRead, s.auditExport("xlsx")},
 
 		// JSON API (session cookie or Authorization: Bearer).
 		{"GET", "/api/v1/me", signedIn, s.apiMe},

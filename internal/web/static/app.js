@@ -2,6 +2,23 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");
+
+  // A form that failed validation is shown at its POST address; swap the
+  // address for the form's GET one so that reload does not post again.
+  var replace = document.body.getAttribute("data-replace-url");
+  if (replace && window.history && history.replaceState) {
+    history.replaceState(null, "", replace);
+  }
+
+  // Phone menu: the button opens and closes the navigation list.
+  var toggle = document.querySelector(".menu-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      toggle.setAttribute("aria-expanded", toggle.getAttribute("aria-expanded") === "true" ? "false" : "true");
+    });
+  }
+
   // Move focus to the error summary so screen readers announce it.
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
