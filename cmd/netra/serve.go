@@ -24,6 +24,8 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	baseURL := fs.String("base-url", getenv("NETRA_BASE_URL"), "public URL of this server, used in e-mailed links (NETRA_BASE_URL; default http://ADDR)")
 	smtp := fs.String("smtp", or(getenv("NETRA_SMTP"), "log:"), "mail server: smtp://user:pass@host:587?from=…&tls=starttls, or log: to print mails to the log (NETRA_SMTP)")
 	demoData := fs.Bool("demo", false, "load the demo data before serving (changes nothing when already loaded)")
+	cpEvery := fs.Duration("checkpoint-every", 10*time.Minute, "how often to publish a signed checkpoint of the audit log when it grew (also at start and shutdown)")
+	cpMail := fs.String("checkpoint-mail", getenv("NETRA_CHECKPOINT_MAIL"), "mail each checkpoint to these auditors, comma-separated (NETRA_CHECKPOINT_MAIL)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -72,6 +74,11 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan struct{})
 	go func() { defer close(workerDone); worker.Run(workCtx) }()
+	publisherDone := make(chan struct{}) // audit checkpoints, outside the database
+	go func() {
+		defer close(publisherDone)
+		newPublisher(s, st.data, *cpMail, log).run(workCtx, max(*cpEvery, time.Second))
+	}()
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -91,6 +98,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	case err := <-serveErr:
 		stopWork()
 		<-workerDone
+		<-publisherDone
 		return err
 	case <-ctx.Done():
 	}
@@ -100,6 +108,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	err = hs.Shutdown(shutCtx)
 	stopWork()
 	<-workerDone
+	<-publisherDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

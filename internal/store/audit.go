@@ -102,4 +102,3 @@ func (s *Store) AuditEntries(ctx context.Context, f netra.AuditFilter) ([]netra.
 	}
 	return out, rows.Err()
 }
-

@@ -3,11 +3,16 @@ package store
 import (
 	"cmp"
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/pressly/goose/v3"
 
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/signlog"
@@ -39,12 +44,16 @@ func (s *Store) VerifyAudit(ctx context.Context, progress func(n int64)) (*netra
 func (s *Store) VerifyAuditLog(ctx context.Context, cps []Checkpoint, progress func(n int64)) (*netra.ChainProblem, int64, error) {
 	cps = slices.Clone(cps)
 	slices.SortFunc(cps, func(a, b Checkpoint) int { return cmp.Compare(a.Size, b.Size) })
-	var headSeq int64
-	var headHash string
-	if err := s.r.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash); err != nil {
+	var headSeq, v1Last int64
+	var headHash, v1MAC string
+	if err := s.r.QueryRowContext(ctx, `SELECT seq, hash, v1_last, v1_mac FROM audit_head WHERE id = 1`).Scan(&headSeq, &headHash, &v1Last, &v1MAC); err != nil {
 		return nil, 0, fmt.Errorf("store: audit head: %w", err)
 	}
 	keys := s.auditKeys()
+	if !hmac.Equal([]byte(v1MAC), []byte(v1Boundary(keys, v1Last))) {
+		return &netra.ChainProblem{Seq: 1, Reason: "altered",
+			Detail: fmt.Sprintf("the record that entries 1 to %d predate keyed chaining was altered (it does not match its key)", v1Last)}, 0, nil
+	}
 	rows, err := s.r.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log a ORDER BY a.seq`)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: audit log: %w", err)
@@ -69,6 +78,9 @@ func (s *Store) VerifyAuditLog(ctx context.Context, cps []Checkpoint, progress f
 		case e.PrevHash != prev:
 			return &netra.ChainProblem{Seq: e.Seq, Reason: "reordered",
 				Detail: fmt.Sprintf("entry %d does not chain onto entry %d (its previous hash differs)", e.Seq, e.Seq-1)}, n, nil
+		case e.Version < netra.AuditV2 && e.Seq > v1Last:
+			return &netra.ChainProblem{Seq: e.Seq, Reason: "altered",
+				Detail: fmt.Sprintf("entry %d (%s at %s) was altered: it claims the unkeyed version 1 rule, but keyed chaining began after entry %d", e.Seq, e.Action, e.At.Format("2006-01-02 15:04:05Z"), v1Last)}, n, nil
 		case !e.Verify(keys):
 			return &netra.ChainProblem{Seq: e.Seq, Reason: "altered",
 				Detail: fmt.Sprintf("entry %d (%s at %s) was altered: its content does not match its hash", e.Seq, e.Action, e.At.Format("2006-01-02 15:04:05Z"))}, n, nil
@@ -115,6 +127,33 @@ func (s *Store) VerifyAuditLog(ctx context.Context, cps []Checkpoint, progress f
 			Detail: fmt.Sprintf("the Merkle tree in the database does not match the entries (root %s, the entries give %s; %v)", root, tree.Root(), err)}, n, nil
 	}
 	return nil, n, nil
+}
+
+// v1Boundary authenticates the number of the last version 1 entry.
+func v1Boundary(k netra.AuditKeys, last int64) string {
+	m := hmac.New(sha256.New, k.Chain)
+	fmt.Fprintf(m, "netra-audit-v1-last %d", last)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// upgradeAudit runs after the schema migrations: in the run that applies
+// migration 2 it authenticates where the version 1 entries end (never
+// later, so that clearing the record cannot get a rewritten log accepted),
+// and it adds to the Merkle log the entries it lacks.
+func (s *Store) upgradeAudit(ctx context.Context, applied []*goose.MigrationResult) error {
+	for _, r := range applied {
+		if r.Source.Version != 2 {
+			continue
+		}
+		var last int64
+		if err := s.w.QueryRowContext(ctx, `SELECT v1_last FROM audit_head WHERE id = 1`).Scan(&last); err != nil {
+			return fmt.Errorf("store: audit upgrade: %w", err)
+		}
+		if _, err := s.w.ExecContext(ctx, `UPDATE audit_head SET v1_mac = $1 WHERE id = 1`, v1Boundary(s.auditKeys(), last)); err != nil {
+			return fmt.Errorf("store: audit upgrade: %w", err)
+		}
+	}
+	return s.syncAuditTree(ctx)
 }
 
 // syncAuditTree adds to the audit Merkle log the entries it lacks: those
@@ -204,7 +243,7 @@ func (s *Store) RedactAudit(ctx context.Context, before time.Time) (int64, error
 	if a := netra.ActorFrom(ctx); a == nil || !a.IsSuperAdmin() {
 		return 0, fmt.Errorf("store: redact audit log: %w", netra.ErrForbidden)
 	}
-	if before.After(s.now()) {
+	if ms(before) > ms(s.now()) {
 		var v netra.ValidationError
 		v.Add("before", netra.Msg("audit.redact.future", "the cutoff must not be in the future"))
 		return 0, v.Err()

@@ -88,7 +88,6 @@ func (h hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	return out, nil
 }
 
-
 // appendLeaf adds leaf as record n of the log (which must hold n records),
 // storing the O(1) amortised new tree hashes; it reads at most log₂ n
 // earlier ones.

@@ -236,7 +236,7 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
-	if err := s.syncAuditTree(ctx); err != nil { // entries from before the Merkle log
+	if err := s.upgradeAudit(ctx, res); err != nil {
 		return nil, err
 	}
 	var applied []int64

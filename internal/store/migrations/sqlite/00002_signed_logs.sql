@@ -5,6 +5,12 @@
 ALTER TABLE audit_log ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
 -- JSON: each redacted personal field's keyed digest; '' when none.
 ALTER TABLE audit_log ADD COLUMN redacted TEXT NOT NULL DEFAULT '';
+-- The last entry written by the old rule; the program authenticates it with
+-- the master key (v1_mac) in the run that applies this migration, so that
+-- later entries cannot be passed off as version 1 ones.
+ALTER TABLE audit_head ADD COLUMN v1_last BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE audit_head ADD COLUMN v1_mac TEXT NOT NULL DEFAULT '';
+UPDATE audit_head SET v1_last = seq;
 
 -- The log stays append-only; the one update allowed is a redaction, which
 -- blanks personal fields and records their digests, touching nothing else.
@@ -72,5 +78,7 @@ BEGIN
     SELECT RAISE(ABORT, 'audit_log is append-only');
 END;
 -- +goose StatementEnd
+ALTER TABLE audit_head DROP COLUMN v1_mac;
+ALTER TABLE audit_head DROP COLUMN v1_last;
 ALTER TABLE audit_log DROP COLUMN redacted;
 ALTER TABLE audit_log DROP COLUMN version;
