@@ -195,4 +195,3 @@ func writeFileAtomic(path string, b []byte) error {
 	}
 	return nil
 }
-
