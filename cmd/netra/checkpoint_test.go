@@ -151,7 +151,7 @@ func TestAuditVerifyAgainstCheckpoints(t *testing.T) {
 // key is reported and verify fails.
 func TestAuditVerifyRefusesForeignCheckpoint(t *testing.T) {
 	a, b := placeOn(t, storetest.Engines(t)[0]), placeOn(t, storetest.Engines(t)[0])
-	for _, p := range ([]place{a, b}) {
+	for _, p := range []place{a, b} {
 		mustRun(t, p.args("demo")...)
 		mustRun(t, p.args("audit", "checkpoint")...)
 	}
