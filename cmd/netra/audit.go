@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -117,7 +118,7 @@ func auditVerify(ctx context.Context, args []string, getenv env, stdout, stderr 
 	if len(cps) == 0 {
 		fmt.Fprintf(stdout, "no published checkpoint to check against (looked in %s): removal of the newest entries cannot be ruled out; netra serve publishes checkpoints, or run netra audit checkpoint\n", dir)
 	} else {
-		newest := slices.MaxFunc(cps, func(a, b store.Checkpoint) int { return int(a.Size - b.Size) })
+		newest := slices.MaxFunc(cps, func(a, b store.Checkpoint) int { return cmp.Compare(a.Size, b.Size) })
 		fmt.Fprintf(stdout, "consistent with %d published checkpoints (newest: %d entries, %s, key %s)\n",
 			len(cps), newest.Size, newest.Time.Format(time.DateTime+" UTC"), newest.KeyID)
 	}
