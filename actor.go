@@ -30,6 +30,21 @@ type Actor struct {
 	Label      string // "user:budi", "token:siasn-sync", "cli", "system"
 	IP         string
 	Grants     []Grant
+	// Anonymous marks a member of the public who acts without signing in
+	// (see Anonymous); the store records nothing that could identify them.
+	Anonymous bool
+}
+
+// AnonymousLabel is the only thing the audit log records of an anonymous actor.
+const AnonymousLabel = "anonim"
+
+// Anonymous returns the actor of a member of the public acting without an
+// account, such as a whistle-blower filing a report. The audit log records
+// it as "anonim" and nothing else: no user or token id, no IP address, no
+// user agent — the store blanks them even if a caller filled them in. It
+// holds no grants.
+func Anonymous() *Actor {
+	return &Actor{Label: AnonymousLabel, Anonymous: true}
 }
 
 // System returns an actor for work the program does on its own behalf

@@ -59,7 +59,7 @@ func commands() []command {
 		{"import", "import data: import employees --tenant CODE FILE", cmdImport},
 		{"gen", "generate synthetic data: gen roster --employees N --seed S", cmdGen},
 		{"user", "manage users: user add|role|password|disable|enable|reset-totp", cmdUser},
-		{"audit", "check the audit log: audit verify", cmdAudit},
+		{"audit", "the audit log: audit verify|checkpoint|redact", cmdAudit},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -28,6 +28,8 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	demoForce := fs.Bool("demo-force", false, "allow --demo on a non-loopback address or an https base URL (the demo's passwords and TOTP secrets are public)")
 	metricsAddr := fs.String("metrics-addr", getenv("NETRA_METRICS_ADDR"), "serve /metrics without credentials on this separate address only (NETRA_METRICS_ADDR); "+
 		"on the main address /metrics needs the bearer token in NETRA_METRICS_TOKEN or NETRA_METRICS_TOKEN_FILE")
+	cpEvery := fs.Duration("checkpoint-every", 10*time.Minute, "how often to publish a signed checkpoint of the audit log when it grew (also at start and shutdown)")
+	cpMail := fs.String("checkpoint-mail", getenv("NETRA_CHECKPOINT_MAIL"), "mail each checkpoint to these auditors, comma-separated (NETRA_CHECKPOINT_MAIL)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -103,6 +105,11 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan struct{})
 	go func() { defer close(workerDone); worker.Run(workCtx) }()
+	publisherDone := make(chan struct{}) // audit checkpoints, outside the database
+	go func() {
+		defer close(publisherDone)
+		newPublisher(s, st.data, *cpMail, log).run(workCtx, max(*cpEvery, time.Second))
+	}()
 
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -122,6 +129,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	case err := <-serveErr:
 		stopWork()
 		<-workerDone
+		<-publisherDone
 		return err
 	case <-ctx.Done():
 	}
@@ -131,6 +139,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	err = hs.Shutdown(shutCtx)
 	stopWork()
 	<-workerDone
+	<-publisherDone
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -262,6 +262,9 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: migrate: %w", err)
 	}
+	if err := s.upgradeAudit(ctx, res); err != nil {
+		return nil, err
+	}
 	var applied []int64
 	for _, r := range res {
 		applied = append(applied, r.Source.Version)

@@ -45,12 +45,13 @@ func (s *Store) write(ctx context.Context, fn func(tx *tx) error) error {
 }
 
 // audit appends an entry to the hash-chained audit log inside the
-// transaction. summary is encoded as JSON unless it is already a string.
-// The chain head row serialises appenders: SQLite has one writer anyway, and
-// on PostgreSQL the row lock orders concurrent transactions so that the
-// sequence has no gaps and each entry chains onto the one committed before.
+// transaction, and its hash as the next leaf of the signed audit Merkle log.
+// summary is encoded as JSON unless it is already a string. The chain head
+// row serialises appenders: SQLite has one writer anyway, and on PostgreSQL
+// the row locks order concurrent transactions so that the sequence has no
+// gaps and each entry chains onto the one committed before.
 func (x *tx) audit(ctx context.Context, tenantID int64, action, objType string, objID int64, summary any) error {
-	return appendAudit(ctx, x.queryer, x.s.dialect, x.actor, x.now, tenantID, action, objType, idString(objID), summary)
+	return appendAudit(ctx, x, tenantID, action, objType, idString(objID), summary)
 }
 
 func idString(id int64) string {
@@ -60,7 +61,7 @@ func idString(id int64) string {
 	return strconv.FormatInt(id, 10)
 }
 
-func appendAudit(ctx context.Context, t queryer, d Dialect, a *netra.Actor, now int64, tenantID int64, action, objType, objID string, summary any) error {
+func appendAudit(ctx context.Context, x *tx, tenantID int64, action, objType, objID string, summary any) error {
 	var text string
 	switch v := summary.(type) {
 	case nil:
@@ -74,29 +75,37 @@ func appendAudit(ctx context.Context, t queryer, d Dialect, a *netra.Actor, now 
 		text = string(b)
 	}
 	lock := ""
-	if d == Postgres {
+	if x.s.dialect == Postgres {
 		lock = " FOR UPDATE"
 	}
+	a := x.actor
 	e := netra.AuditEntry{
-		At: fromMS(now), ActorID: a.UserID, TokenID: a.TokenID, ActorLabel: a.Label, IP: a.IP,
-		TenantID: tenantID, Action: action, ObjectType: objType, ObjectID: objID, Summary: text,
+		At: fromMS(x.now), ActorID: a.UserID, TokenID: a.TokenID, ActorLabel: a.Label, IP: a.IP,
+		TenantID: tenantID, Action: action, ObjectType: objType, ObjectID: objID, Summary: text, Version: netra.AuditV2,
+	}
+	if a.Anonymous {
+		// Whatever the caller filled in, nothing that could identify a
+		// member of the public reaches the log.
+		e.ActorID, e.TokenID, e.ActorLabel, e.IP = 0, 0, netra.AnonymousLabel, ""
 	}
 	var seq int64
-	if err := t.QueryRowContext(ctx, `SELECT seq, hash FROM audit_head WHERE id = 1`+lock).Scan(&seq, &e.PrevHash); err != nil {
+	l := signLog{name: AuditLog}
+	if err := x.QueryRowContext(ctx, `SELECT h.seq, h.hash, l.id, l.size FROM audit_head h, signlogs l
+		WHERE h.id = 1 AND l.name = 'audit'`+lock).Scan(&seq, &e.PrevHash, &l.id, &l.size); err != nil {
 		return fmt.Errorf("store: audit head: %w", err)
 	}
 	e.Seq = seq + 1
-	e.Hash = e.ComputeHash()
-	if _, err := t.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, token_id, actor_label, ip, tenant_id,
-		action, object_type, object_id, summary, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-		e.Seq, now, e.ActorID, e.TokenID, e.ActorLabel, e.IP, e.TenantID, e.Action, e.ObjectType, e.ObjectID,
-		e.Summary, e.PrevHash, e.Hash); err != nil {
+	e.Hash = e.KeyedHash(x.s.auditKeys())
+	if _, err := x.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, token_id, actor_label, ip, tenant_id,
+		action, object_type, object_id, summary, prev_hash, hash, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+		e.Seq, x.now, e.ActorID, e.TokenID, e.ActorLabel, e.IP, e.TenantID, e.Action, e.ObjectType, e.ObjectID,
+		e.Summary, e.PrevHash, e.Hash, e.Version); err != nil {
 		return fmt.Errorf("store: append audit: %w", err)
 	}
-	if _, err := t.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
+	if _, err := x.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, e.Seq, e.Hash); err != nil {
 		return fmt.Errorf("store: advance audit head: %w", err)
 	}
-	return nil
+	return appendLeaf(ctx, x.queryer, l, seq, auditLeaf(e.Hash))
 }
 
 // AuditRead records that the actor in ctx read protected data, in a

@@ -38,6 +38,10 @@ func (s *Server) routeTable() []route {
 		{"GET", "/static/{file}", public, s.static},
 		{"GET", "/bahasa/{lang}", public, s.setLang},
 		{"GET", "/api/openapi.json", public, s.openAPI},
+		// The signed audit log's checkpoints, key and proofs (checkpoint.go).
+		{"GET", "/log/audit/checkpoint", public, s.logCheckpoint},
+		{"GET", "/log/audit/key", public, s.logKey},
+		{"GET", "/log/audit/proof", public, s.logProof},
 
 		// Staff sign-in: password, then TOTP (or its enrolment).
 		{"GET", "/masuk", public, s.signInForm},
