@@ -104,13 +104,9 @@ func (s *server) crash(t *testing.T) {
 
 // apiToken stores an API token of a government admin of Kota Palangka
 // Raya and returns its secret, the city's id and the id of its DISDIK unit.
-func apiToken(t *testing.T, dbURL string) (secret string, cityID, disdikID int64) {
+func apiToken(t *testing.T, p place) (secret string, cityID, disdikID int64) {
 	t.Helper()
-	s, err := store.Open(t.Context(), dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := p.open(t)
 	city, err := s.TenantByCode(sys, "62.71")
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +180,7 @@ func TestCrashDurability(t *testing.T) {
 	data := t.TempDir()
 	dbURL := "sqlite:" + filepath.Join(data, "netra.db")
 	runBin(t, bin, "demo", "--data", data)
-	token, cityID, disdikID := apiToken(t, dbURL)
+	token, cityID, disdikID := apiToken(t, place{data: data, db: dbURL})
 
 	srv := startServer(t, bin, "--data", data)
 	// A second process writes while the server runs: the import commits
