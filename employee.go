@@ -304,6 +304,13 @@ func NormalizePhone(s string) string {
 // It fills BirthDate and Sex from the identifier. now bounds the dates.
 func (e *Employee) Validate(now time.Time) error {
 	var v ValidationError
+	v.Text("nip", e.NIP, 64, false)
+	v.Text("name", e.Name, 600, false)
+	v.Text("name", e.FrontTitle, 200, false)
+	v.Text("name", e.BackTitle, 400, false)
+	v.Text("position_name", e.PositionName, 1000, false)
+	v.Text("email", e.Email, 254, false)
+	v.Text("phone", e.Phone, 64, false)
 	e.NIP = NormalizeNIP(e.NIP)
 	e.Name = strings.Join(strings.Fields(e.Name), " ")
 	e.FrontTitle = strings.TrimSpace(e.FrontTitle)

@@ -54,6 +54,16 @@ func (v *ValidationError) Add(field string, m Message) {
 	}
 }
 
+// Text records a problem with field when its value is text that no way in
+// accepts (see CheckText); it reports whether the text was fine.
+func (v *ValidationError) Text(field, value string, max int, multiline bool) bool {
+	if m := CheckText(value, max, multiline); m != nil {
+		v.Add(field, *m)
+		return false
+	}
+	return true
+}
+
 // Err returns v as an error when it holds any problem, and nil otherwise.
 func (v *ValidationError) Err() error {
 	if v == nil || len(v.Fields) == 0 {

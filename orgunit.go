@@ -79,6 +79,10 @@ func (u *OrgUnit) Closed() bool { return !u.ClosedAt.IsZero() }
 // Validate checks the unit's fields and normalises white space.
 func (u *OrgUnit) Validate() error {
 	var v ValidationError
+	v.Text("code", u.Code, 256, false)
+	v.Text("name", u.Name, 1000, false)
+	v.Text("region_code", u.RegionCode, 64, false)
+	v.Text("head_position", u.HeadPosition, 1000, false)
 	u.Code = strings.TrimSpace(u.Code)
 	u.Name = strings.Join(strings.Fields(u.Name), " ")
 	u.RegionCode = strings.TrimSpace(u.RegionCode)

@@ -83,6 +83,8 @@ func ParentCode(code string) string {
 // Validate checks the tenant's code, name and level.
 func (t *Tenant) Validate() error {
 	var v ValidationError
+	v.Text("code", t.Code, 64, false)
+	v.Text("name", t.Name, 1000, false)
 	t.Code = strings.TrimSpace(t.Code)
 	t.Name = strings.TrimSpace(t.Name)
 	lvl, ok := LevelOfCode(t.Code)

@@ -38,6 +38,9 @@ var usernameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
 // Validate checks the user's name, username and e-mail.
 func (u *User) Validate() error {
 	var v ValidationError
+	v.Text("username", u.Username, 256, false)
+	v.Text("name", u.Name, 600, false)
+	v.Text("email", u.Email, 254, false)
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.Name = strings.Join(strings.Fields(u.Name), " ")
 	u.Email = strings.ToLower(strings.TrimSpace(u.Email))

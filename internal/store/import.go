@@ -661,7 +661,7 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		problems = append(problems, res.problems...)
 		for _, p := range problems {
 			if _, err := x.ExecContext(ctx, `INSERT INTO import_errors (import_id, line, col, value, reason_id, reason_en, unit_id)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, imp.im.ID, p.Line, p.Column, truncate(p.Value, 200), p.Reason.ID, p.Reason.EN, p.UnitID); err != nil {
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, imp.im.ID, p.Line, netra.Truncate(p.Column, 200), netra.Truncate(p.Value, 200), p.Reason.ID, p.Reason.EN, p.UnitID); err != nil {
 				return fmt.Errorf("store: import problem: %w", err)
 			}
 		}
@@ -748,12 +748,6 @@ func cmpOr[T comparable](v, def T) T {
 	return v
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
 
 // countLines counts the distinct lines among problems (a row with three bad
 // cells is one rejected row).

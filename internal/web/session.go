@@ -216,12 +216,7 @@ func (s *Server) pendingUser(r *http.Request) (*netra.User, error) {
 	return s.store.UserByID(r.Context(), in.session.UserID)
 }
 
-func truncate(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	return s[:n]
-}
+func truncate(s string, n int) string { return netra.Truncate(s, n) }
 
 // setLang remembers the chosen language and goes back where the user was.
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
