@@ -748,7 +748,6 @@ func cmpOr[T comparable](v, def T) T {
 	return v
 }
 
-
 // countLines counts the distinct lines among problems (a row with three bad
 // cells is one rejected row).
 func countLines(ps []ImportProblem) int64 {
