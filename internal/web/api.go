@@ -4,9 +4,11 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/netra-id/netra"
@@ -41,12 +43,53 @@ func decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 		if errors.As(err, &mb) {
 			return err
 		}
-		return errBadRequest("Badan permintaan bukan JSON yang sah: "+err.Error(), "The request body is not valid JSON: "+err.Error())
+		return jsonProblem(err)
 	}
 	if dec.More() {
 		return errBadRequest("Badan permintaan memuat lebih dari satu nilai JSON.", "The request body holds more than one JSON value.")
 	}
 	return nil
+}
+
+// jsonProblem turns a decoding error into a message in the caller's
+// language that names the field, never Go's own text: a value of the wrong
+// type or an unknown field is a field error (422), broken JSON a 400.
+func jsonProblem(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			field = "body"
+		}
+		return netra.Invalid(field, netra.Msg("Nilai "+field+" bertipe salah: seharusnya "+jsonKind(te.Type.Kind().String())+".",
+			"The value of "+field+" has the wrong type: it should be "+jsonKind(te.Type.Kind().String())+"."))
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return netra.Invalid(field, netra.Msg("Kolom "+field+" tidak dikenal.", "Unknown field "+field+"."))
+	case errors.As(err, &se):
+		return errBadRequest(fmt.Sprintf("Badan permintaan bukan JSON yang sah (rusak pada byte %d).", se.Offset),
+			fmt.Sprintf("The request body is not valid JSON (broken at byte %d).", se.Offset))
+	case errors.Is(err, io.EOF):
+		return errBadRequest("Badan permintaan kosong: kirim objek JSON.", "The request body is empty: send a JSON object.")
+	}
+	return errBadRequest("Badan permintaan bukan JSON yang sah (terpotong).", "The request body is not valid JSON (cut short).")
+}
+
+// jsonKind names a Go kind as a JSON type.
+func jsonKind(k string) string {
+	switch {
+	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"), strings.HasPrefix(k, "float"):
+		return "number"
+	case k == "bool":
+		return "true/false"
+	case k == "slice", k == "array":
+		return "array"
+	case k == "struct", k == "map":
+		return "object"
+	}
+	return "string"
 }
 
 // ts formats a time as RFC 3339 in UTC.
@@ -197,10 +240,12 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 	if _, err := s.store.Tenant(ctx, id); err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	f := store.UnitFilter{TenantID: id, ParentID: formID(q.Get("parent_id")), Under: formID(q.Get("under")),
-		Roots: q.Get("roots") == "true", Search: q.Get("q"), IncludeClosed: q.Get("include_closed") == "true", Limit: min(max(limit, 0), 5000)}
+	q := newQuery(r)
+	f := store.UnitFilter{TenantID: id, ParentID: q.ID("parent_id"), Under: q.ID("under"),
+		Roots: q.Get("roots") == "true", Search: q.Text("q", maxSearch), IncludeClosed: q.Get("include_closed") == "true", Limit: q.Int("limit", 0, 0, 5000)}
+	if err := q.Err(); err != nil {
+		return err
+	}
 	us, err := s.store.Units(ctx, f)
 	if err != nil {
 		return err
@@ -343,11 +388,12 @@ type auditList struct {
 // apiAudit lists audit entries, newest first; pass next_before as before
 // for the next page.
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	if limit <= 0 || limit > 500 {
-		limit = 100
+	qp := newQuery(r)
+	limit := qp.Int("limit", 100, 1, 500)
+	if err := qp.Err(); err != nil {
+		return err
 	}
+	q := qp.v
 	f, err := auditFilter(q, limit)
 	if err != nil {
 		return err

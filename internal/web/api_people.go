@@ -59,10 +59,13 @@ func (s *Server) apiEmployees(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	limit, _ := strconv.Atoi(q.Get("limit"))
-	f := store.EmployeeFilter{TenantID: formID(q.Get("tenant_id")), UnitID: formID(q.Get("unit_id")),
+	qp := newQuery(r)
+	f := store.EmployeeFilter{TenantID: qp.ID("tenant_id"), UnitID: qp.ID("unit_id"),
 		Type: netra.EmploymentType(q.Get("type")), PositionType: netra.PositionType(q.Get("position_type")),
-		Status: netra.EmployeeStatus(q.Get("status")), Search: q.Get("q"), After: after, Limit: min(max(limit, 0), 500)}
+		Status: netra.EmployeeStatus(q.Get("status")), Search: qp.Text("q", maxSearch), After: after, Limit: qp.Int("limit", 0, 0, 500)}
+	if err := qp.Err(); err != nil {
+		return err
+	}
 	pg, err := s.store.Employees(r.Context(), f)
 	if err != nil {
 		return err

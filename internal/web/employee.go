@@ -57,11 +57,14 @@ type employeeListPage struct {
 // or NIP, and keyset pages that stay fast at national size.
 func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	q := r.URL.Query()
+	q := newQuery(r)
 	p := s.newPage(r, "employees.title")
-	f := store.EmployeeFilter{TenantID: formID(q.Get("instansi")), UnitID: formID(q.Get("unit")),
+	f := store.EmployeeFilter{TenantID: q.ID("instansi"), UnitID: q.ID("unit"),
 		Type: netra.EmploymentType(q.Get("jenis")), PositionType: netra.PositionType(q.Get("jabatan")),
-		Search: strings.TrimSpace(q.Get("q")), Limit: 50}
+		Search: q.Text("q", maxSearch), Limit: 50}
+	if err := q.Err(); err != nil {
+		return err
+	}
 	status := q.Get("status")
 	switch {
 	case status == "":
@@ -121,7 +124,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	}
 	link := func(after string, trail []string) string {
 		v := url.Values{}
-		for k, vs := range q {
+		for k, vs := range q.v {
 			if k != "after" && k != "p" {
 				v[k] = vs
 			}

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sort"
@@ -165,6 +166,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 func (s *Server) failAPI(w http.ResponseWriter, r *http.Request, status int, err error) {
 	in := info(r)
 	p := problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Instance: r.URL.Path, RequestID: in.id}
+	if key := fmt.Sprintf("error.%d.title", status); s.cat.T(in.lang, key) != key {
+		p.Title = s.cat.T(in.lang, key) // in the caller's language, like the detail
+	}
 	switch status {
 	case http.StatusUnauthorized:
 		w.Header().Set("WWW-Authenticate", `Bearer realm="netra"`)
