@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"path"
 	"sync/atomic"
 	"time"
@@ -127,7 +128,7 @@ func (r *Runner) Handler() jobs.Handler {
 			return nil
 		}
 		if im.Status == store.ImportRunning {
-			return r.Store.FinishImport(sys, im, store.ImportFailed, Interrupted)
+			return r.finish(sys, im, store.ImportFailed, Interrupted)
 		}
 		// As whoever started it, user or API token: a token limited to a
 		// unit subtree imports into that subtree only.
@@ -226,7 +227,22 @@ func (r *Runner) Run(ctx context.Context, im *store.Import) error {
 	if err := imp.Flush(ctx); err != nil {
 		return r.fail(context.WithoutCancel(ctx), im, err)
 	}
-	return r.Store.FinishImport(ctx, im, store.ImportDone, netra.Message{})
+	return r.finish(ctx, im, store.ImportDone, netra.Message{})
+}
+
+// finish records how the import ended and then deletes the uploaded file:
+// a roster is every employee's personal data, and once the import has ended
+// nothing reads it again (the refused cells are kept in the database). A
+// file that cannot be deleted is left for the next start's sweep to report,
+// never a reason to fail an import that succeeded.
+func (r *Runner) finish(ctx context.Context, im *store.Import, status string, msg netra.Message) error {
+	if err := r.Store.FinishImport(ctx, im, status, msg); err != nil {
+		return err
+	}
+	if err := r.Blobs.Delete(context.WithoutCancel(ctx), im.BlobKey); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("imports: delete uploaded file of import %d: %w", im.ID, err)
+	}
+	return nil
 }
 
 // fail marks the import failed with a message for the user.
@@ -236,7 +252,7 @@ func (r *Runner) fail(ctx context.Context, im *store.Import, cause error) error 
 	if errors.As(cause, &fe) {
 		msg = fe.Msg
 	}
-	if err := r.Store.FinishImport(ctx, im, store.ImportFailed, msg); err != nil {
+	if err := r.finish(ctx, im, store.ImportFailed, msg); err != nil {
 		return errors.Join(cause, err)
 	}
 	return cause

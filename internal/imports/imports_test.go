@@ -75,6 +75,12 @@ func TestImportReportsBadRowsAndIsIdempotent(t *testing.T) {
 		if im.Status != store.ImportDone || im.Inserted != 2 || im.Rejected != 3 || im.RowsRead != 5 {
 			t.Fatalf("first import: %+v", im)
 		}
+		// The uploaded roster is gone once the import ended; its refused
+		// cells stay readable.
+		if rc, err := f.r.Blobs.Get(sys(), im.BlobKey); err == nil {
+			rc.Close()
+			t.Fatalf("the uploaded file %s is still stored after the import ended", im.BlobKey)
+		}
 		ps, err := s.ImportProblems(sys(), im.ID, 0)
 		if err != nil {
 			t.Fatal(err)
