@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -24,6 +25,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	addr := fs.String("addr", or(getenv("NETRA_ADDR"), "127.0.0.1:8080"), "address to listen on (NETRA_ADDR)")
 	baseURL := fs.String("base-url", getenv("NETRA_BASE_URL"), "public URL of this server, used in e-mailed links (NETRA_BASE_URL; default http://ADDR)")
 	smtp := fs.String("smtp", or(getenv("NETRA_SMTP"), "log:"), "mail server: smtp://user:pass@host:587?from=…&tls=starttls, or log: to print mails to the log (NETRA_SMTP)")
+	maxUploadMB := fs.Int64("max-upload-mb", envInt(getenv, "NETRA_MAX_UPLOAD_MB", web.DefaultMaxUpload>>20), "largest roster upload through the pages and the API, in MiB (NETRA_MAX_UPLOAD_MB); larger rosters go through netra import employees")
 	demoData := fs.Bool("demo", false, "load the demo data before serving (changes nothing when already loaded)")
 	demoForce := fs.Bool("demo-force", false, "allow --demo on a non-loopback address or an https base URL (the demo's passwords and TOTP secrets are public)")
 	metricsAddr := fs.String("metrics-addr", getenv("NETRA_METRICS_ADDR"), "serve /metrics without credentials on this separate address only (NETRA_METRICS_ADDR); "+
@@ -32,6 +34,9 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	cpMail := fs.String("checkpoint-mail", getenv("NETRA_CHECKPOINT_MAIL"), "mail each checkpoint to these auditors, comma-separated (NETRA_CHECKPOINT_MAIL)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *maxUploadMB < 1 || *maxUploadMB > 64<<10 {
+		return fmt.Errorf("--max-upload-mb %d: want 1 to 65536 MiB", *maxUploadMB)
 	}
 	metricsToken, err := secretFromEnv(getenv, "NETRA_METRICS_TOKEN")
 	if err != nil {
@@ -82,7 +87,7 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 	} else if n > 0 {
 		log.Warn("interrupted imports marked failed", "imports", n)
 	}
-	srv, err := web.New(web.Config{Store: s, Imports: runner, BaseURL: *baseURL, Logger: log, MetricsToken: metricsToken})
+	srv, err := web.New(web.Config{MaxUpload: *maxUploadMB << 20, Store: s, Imports: runner, BaseURL: *baseURL, Logger: log, MetricsToken: metricsToken})
 	if err != nil {
 		ln.Close()
 		return err
@@ -186,4 +191,13 @@ func secretFromEnv(getenv env, name string) (string, error) {
 		return "", fmt.Errorf("%s must be at least 16 characters long", name)
 	}
 	return v, nil
+}
+
+// envInt reads an integer setting's default from the environment; a value
+// that is not a number is left for the flag check to refuse.
+func envInt(getenv env, name string, def int64) int64 {
+	if v, err := strconv.ParseInt(getenv(name), 10, 64); err == nil {
+		return v
+	}
+	return def
 }

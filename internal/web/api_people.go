@@ -261,7 +261,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 // and a message on "file"; nothing is created.
 func (s *Server) apiImportCreate(w http.ResponseWriter, r *http.Request) error {
 	var im *store.Import
-	if _, err := readUpload(w, r, "tenant_id", func(tenantID int64, name string, body io.Reader) error {
+	if _, err := s.readUpload(w, r, "tenant_id", func(tenantID int64, name string, body io.Reader) error {
 		var err error
 		im, err = s.imports.Submit(r.Context(), tenantID, name, body)
 		return fileProblem(err)

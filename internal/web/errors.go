@@ -148,7 +148,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		data.Message = p.T("error.429.text")
 	case http.StatusRequestEntityTooLarge:
 		p.Title = p.T("error.413.title")
-		data.Message = p.T("error.413.text")
+		data.Message = p.T("error.413.text") + tooLargeLimit(err, lang)
 	case http.StatusInternalServerError:
 		p.Title = p.T("error.500.title")
 		data.Message = p.T("error.500.text", in.id)
@@ -183,7 +183,7 @@ func (s *Server) failAPI(w http.ResponseWriter, r *http.Request, status int, err
 	case http.StatusTooManyRequests:
 		p.Detail = s.cat.T(in.lang, "error.429.text")
 	case http.StatusRequestEntityTooLarge:
-		p.Detail = s.cat.T(in.lang, "error.413.text")
+		p.Detail = s.cat.T(in.lang, "error.413.text") + tooLargeLimit(err, in.lang)
 	case http.StatusInternalServerError:
 		p.Detail = s.cat.T(in.lang, "error.500.text", in.id)
 	}
@@ -191,6 +191,23 @@ func (s *Server) failAPI(w http.ResponseWriter, r *http.Request, status int, err
 		p.Detail = msg
 	}
 	writeJSONType(w, status, "application/problem+json", p)
+}
+
+// tooLargeLimit names the limit a too-large request passed, so the user
+// knows how far to shrink the file.
+func tooLargeLimit(err error, lang string) string {
+	var mb *http.MaxBytesError
+	if !errors.As(err, &mb) {
+		return ""
+	}
+	size := fmt.Sprintf("%d KiB", mb.Limit>>10)
+	if mb.Limit >= 1<<20 {
+		size = fmt.Sprintf("%d MiB", mb.Limit>>20)
+	}
+	if lang == langEN {
+		return " The limit is " + size + "."
+	}
+	return " Batasnya " + size + "."
 }
 
 // toSignIn redirects a browser without a session to the sign-in page that

@@ -16,9 +16,11 @@ import (
 	"github.com/netra-id/netra/internal/store"
 )
 
-// maxUpload bounds a roster upload; the national roster as CSV is about a
-// gigabyte.
-const maxUpload = 4 << 30
+// DefaultMaxUpload bounds a roster upload through the pages and the API
+// unless Config.MaxUpload says otherwise: a government's roster of tens of
+// thousands of employees is a few MB; the national roster (about a
+// gigabyte as CSV) goes through `netra import employees` instead.
+const DefaultMaxUpload = 256 << 20
 
 // problemsShown is how many rejected cells the result page lists; the CSV
 // download has them all.
@@ -104,9 +106,9 @@ func (s *Server) importHome(w http.ResponseWriter, r *http.Request) error {
 // readUpload streams a multipart upload: small fields first, then the file,
 // which goes to submit without ever being held in memory. The form puts the
 // government before the file, so its id is known when the file arrives.
-func readUpload(w http.ResponseWriter, r *http.Request, tenantField string,
+func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, tenantField string,
 	submit func(tenantID int64, name string, body io.Reader) error) (tenantID int64, err error) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxUpload)
 	mr, err := r.MultipartReader()
 	if err != nil {
 		return 0, errBadRequest("Unggahan harus berupa formulir multipart.", "The upload must be a multipart form.")
@@ -153,7 +155,7 @@ func fileProblem(err error) error {
 // importUpload stores an uploaded roster and queues its import.
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	var im *store.Import
-	tid, err := readUpload(w, r, "instansi", func(tenantID int64, name string, body io.Reader) error {
+	tid, err := s.readUpload(w, r, "instansi", func(tenantID int64, name string, body io.Reader) error {
 		var err error
 		im, err = s.imports.Submit(r.Context(), tenantID, name, body)
 		return fileProblem(err)

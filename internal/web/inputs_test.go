@@ -65,3 +65,30 @@ func decodeProblem(t *testing.T, w *httptest.ResponseRecorder) problem {
 	_ = json.Unmarshal(w.Body.Bytes(), &p)
 	return p
 }
+
+// TestUploadLimit checks that a roster over the configured limit is refused
+// with 413 and a message naming the limit, on the page and the API, and
+// leaves no import behind.
+func TestUploadLimit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		srv, err := New(Config{MaxUpload: 4 << 10, Store: st, Imports: e.runner, BaseURL: "http://netra.test"})
+		must(t, err)
+		e.srv = srv
+		big := smallRoster() + strings.Repeat("198609262015051001;Budi;PNS;III/a;Guru;Fungsional;DISDIK;;\n", 200)
+		wantBody(t, e.as("admin").upload("/impor", "instansi", e.palangka.ID, "besar.csv", big, false), 413, "Batasnya 4 KiB")
+		c := e.apiClient(netra.RoleTenantAdmin, e.palangka, nil)
+		w := c.upload("/api/v1/imports", "tenant_id", e.palangka.ID, "besar.csv", big, true)
+		if w.Code != 413 || !strings.Contains(w.Body.String(), "4 KiB") {
+			t.Fatalf("API upload over the limit: %d %s", w.Code, w.Body.String())
+		}
+		ims, err := st.Imports(netra.WithActor(t.Context(), netra.System("test")), e.palangka.ID)
+		if err != nil || len(ims) != 0 {
+			t.Fatalf("imports after refused uploads: %v %v", ims, err)
+		}
+		// Under the limit it goes through.
+		if w := e.as("admin").upload("/impor", "instansi", e.palangka.ID, "kecil.csv", smallRoster(), false); w.Code >= 400 {
+			t.Fatalf("small upload: %d", w.Code)
+		}
+	})
+}

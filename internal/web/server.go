@@ -7,6 +7,7 @@
 package web
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -32,8 +33,10 @@ import (
 
 // Config is what the web server needs from main.
 type Config struct {
-	Store   *store.Store
-	Imports *imports.Runner
+	// MaxUpload bounds a roster upload in bytes; 0 means DefaultMaxUpload.
+	MaxUpload int64
+	Store     *store.Store
+	Imports   *imports.Runner
 	// BaseURL is the public URL of the server ("https://netra.palangkaraya.go.id"),
 	// used in e-mailed links; an https URL makes cookies Secure and turns on HSTS.
 	BaseURL string
@@ -72,6 +75,8 @@ type Server struct {
 	dummyOnce   sync.Once
 	dummyHash   string // a password hash to verify against when there is no account
 
+	maxUpload int64
+
 	routes  []route
 	handler http.Handler
 }
@@ -108,6 +113,7 @@ func New(cfg Config) (*Server, error) {
 		codeLimit:   newIPLimiter(30, 2*time.Second),
 		phantoms:    newFailures(),
 	}
+	s.maxUpload = cmp.Or(cfg.MaxUpload, DefaultMaxUpload)
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
