@@ -304,11 +304,13 @@ func NormalizePhone(s string) string {
 // It fills BirthDate and Sex from the identifier. now bounds the dates.
 func (e *Employee) Validate(now time.Time) error {
 	var v ValidationError
+	// Every way in (page, API, import) comes through here: no NUL, control
+	// characters or invalid UTF-8; line breaks in names become spaces below.
 	v.Text("nip", e.NIP, 64, false)
-	v.Text("name", e.Name, 600, false)
-	v.Text("name", e.FrontTitle, 200, false)
-	v.Text("name", e.BackTitle, 400, false)
-	v.Text("position_name", e.PositionName, 1000, false)
+	v.Text("name", e.Name, 600, true)
+	v.Text("name", e.FrontTitle, 200, true)
+	v.Text("name", e.BackTitle, 400, true)
+	v.Text("position_name", e.PositionName, 1000, true)
 	v.Text("email", e.Email, 254, false)
 	v.Text("phone", e.Phone, 64, false)
 	e.NIP = NormalizeNIP(e.NIP)

@@ -79,10 +79,12 @@ func (u *OrgUnit) Closed() bool { return !u.ClosedAt.IsZero() }
 // Validate checks the unit's fields and normalises white space.
 func (u *OrgUnit) Validate() error {
 	var v ValidationError
+	// Every way in (page, API, import) comes through here: no NUL, control
+	// characters or invalid UTF-8; line breaks in names become spaces below.
 	v.Text("code", u.Code, 256, false)
-	v.Text("name", u.Name, 1000, false)
+	v.Text("name", u.Name, 1000, true)
 	v.Text("region_code", u.RegionCode, 64, false)
-	v.Text("head_position", u.HeadPosition, 1000, false)
+	v.Text("head_position", u.HeadPosition, 1000, true)
 	u.Code = strings.TrimSpace(u.Code)
 	u.Name = strings.Join(strings.Fields(u.Name), " ")
 	u.RegionCode = strings.TrimSpace(u.RegionCode)

@@ -83,8 +83,10 @@ func ParentCode(code string) string {
 // Validate checks the tenant's code, name and level.
 func (t *Tenant) Validate() error {
 	var v ValidationError
+	// Every way in (page, API, import) comes through here: no NUL, control
+	// characters or invalid UTF-8; line breaks in names become spaces below.
 	v.Text("code", t.Code, 64, false)
-	v.Text("name", t.Name, 1000, false)
+	v.Text("name", t.Name, 1000, true)
 	t.Code = strings.TrimSpace(t.Code)
 	t.Name = strings.TrimSpace(t.Name)
 	lvl, ok := LevelOfCode(t.Code)

@@ -38,8 +38,10 @@ var usernameRe = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
 // Validate checks the user's name, username and e-mail.
 func (u *User) Validate() error {
 	var v ValidationError
+	// Every way in (page, API, import) comes through here: no NUL, control
+	// characters or invalid UTF-8; line breaks in names become spaces below.
 	v.Text("username", u.Username, 256, false)
-	v.Text("name", u.Name, 600, false)
+	v.Text("name", u.Name, 600, true)
 	v.Text("email", u.Email, 254, false)
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.Name = strings.Join(strings.Fields(u.Name), " ")

@@ -54,7 +54,8 @@ type Reader struct {
 	cols   [numCols]int // index of each column in a record, -1 when absent
 
 	// CSV source.
-	csv *csv.Reader
+	csv   *csv.Reader
+	lines *lineLimiter
 
 	// XLSX source.
 	book    *excelize.File
@@ -95,12 +96,13 @@ func NewReader(r io.Reader, filename string) (*Reader, error) {
 	if bytes.HasPrefix(peek, bom) {
 		_, _ = br.Discard(len(bom)) // cannot fail: the bytes are buffered
 	}
-	c := csv.NewReader(br)
+	ll := &lineLimiter{r: br, max: MaxLineBytes, line: 1}
+	c := csv.NewReader(ll)
 	c.Comma = sniffDelimiter(bytes.TrimPrefix(peek, bom))
 	c.FieldsPerRecord = -1
 	c.LazyQuotes = true
 	c.ReuseRecord = true
-	rd := &Reader{csv: c}
+	rd := &Reader{csv: c, lines: ll}
 	if err := rd.readHeader(); err != nil {
 		return nil, err
 	}
@@ -172,7 +174,11 @@ func newXLSXReader(r io.Reader, br *bufio.Reader, filename string) (*Reader, err
 		}
 		path = rd.tmpFile
 	}
-	book, err := excelize.OpenFile(path)
+	if err := checkXLSXParts(path); err != nil {
+		rd.Close()
+		return nil, err
+	}
+	book, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: maxSheet + 16*maxPart + maxSharedStrings, UnzipXMLSizeLimit: maxPart})
 	if err != nil {
 		rd.Close()
 		return nil, fileErr("Berkas XLSX rusak atau tidak dapat dibaca.", "The XLSX file is damaged or cannot be read.", err)
@@ -227,12 +233,18 @@ func (r *Reader) record() ([]string, int, error) {
 					fmt.Sprintf("Baris %d tidak dapat dibaca sebagai CSV.", pe.StartLine),
 					fmt.Sprintf("Line %d cannot be read as CSV.", pe.StartLine))}
 			}
+			if errors.Is(err, errLineTooLong) {
+				return nil, 0, lineTooLong(r.lines.line)
+			}
 			if err != io.EOF {
 				err = fmt.Errorf("roster: read: %w", err)
 			}
 			return nil, 0, err
 		}
 		line, _ := r.csv.FieldPos(0)
+		if cellTooLong(rec) {
+			return nil, 0, cellError(line)
+		}
 		return rec, line, nil
 	}
 	if r.rows == nil {
@@ -252,7 +264,15 @@ func (r *Reader) record() ([]string, int, error) {
 		return nil, 0, fileErr(fmt.Sprintf("Baris %d berkas XLSX tidak dapat dibaca.", r.rowNum),
 			fmt.Sprintf("Row %d of the XLSX file cannot be read.", r.rowNum), err)
 	}
+	if cellTooLong(rec) {
+		return nil, 0, cellError(r.rowNum)
+	}
 	return rec, r.rowNum, nil
+}
+
+func cellError(line int) *FileError {
+	return fileErr(fmt.Sprintf("Baris %d memuat sel lebih dari %d karakter (batas Excel).", line, MaxCellChars),
+		fmt.Sprintf("Line %d holds a cell of more than %d characters (Excel's limit).", line, MaxCellChars), nil)
 }
 
 func blank(rec []string) bool {
