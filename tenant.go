@@ -95,10 +95,10 @@ func (t *Tenant) Validate() error {
 	} else if t.Level == "" {
 		t.Level = lvl
 	} else if t.Level != lvl {
-		v.Add("level", Msg("Tingkat pemerintahan tidak cocok dengan kode.", "The level does not match the code."))
+		v.Add("level", Msg("Tingkat instansi tidak cocok dengan kode.", "The level does not match the code."))
 	}
 	if t.Name == "" {
-		v.Add("name", Msg("Nama pemerintahan wajib diisi.", "The government's name is required."))
+		v.Add("name", Msg("Nama instansi wajib diisi.", "The government's name is required."))
 	}
 	return v.Err()
 }

@@ -508,7 +508,7 @@ func (imp *Importer) tenant(ctx context.Context, code string) (*importTenant, er
 		return nil, fmt.Errorf("store: import tenant: %w", err)
 	}
 	if imp.home != nil && !strings.HasPrefix(t.path, imp.home.path) {
-		m := netra.Msg("Instansi "+code+" berada di luar pemerintahan tujuan impor.", "Government "+code+" is outside the government this import is for.")
+		m := netra.Msg("Instansi "+code+" berada di luar instansi tujuan impor.", "Government "+code+" is outside the government this import is for.")
 		t.err = &m
 		return t, nil
 	}

@@ -67,7 +67,7 @@ func (s *Store) CreateUnit(ctx context.Context, u *netra.OrgUnit) error {
 				return err
 			}
 			if p.TenantID != u.TenantID {
-				return netra.Invalid("parent", netra.Msg("Unit induk milik pemerintahan lain.", "The parent unit belongs to another government."))
+				return netra.Invalid("parent", netra.Msg("Unit induk milik instansi lain.", "The parent unit belongs to another government."))
 			}
 			if p.Closed() {
 				return netra.Invalid("parent", netra.Msg("Unit induk sudah ditutup.", "The parent unit is closed."))
@@ -81,7 +81,7 @@ func (s *Store) CreateUnit(ctx context.Context, u *netra.OrgUnit) error {
 			head_position, created_at, updated_at) VALUES ($1, $2, '', $3, $4, $5, $6, $7, $8, $8) RETURNING id`,
 			u.TenantID, nullID(u.ParentID), u.Type, u.Code, u.Name, u.RegionCode, u.HeadPosition, x.now).Scan(&u.ID)
 		if isUniqueViolation(err) {
-			return netra.Invalid("code", netra.Msg("Kode unit "+u.Code+" sudah dipakai di pemerintahan ini.", "The unit code "+u.Code+" is already used in this government."))
+			return netra.Invalid("code", netra.Msg("Kode unit "+u.Code+" sudah dipakai di instansi ini.", "The unit code "+u.Code+" is already used in this government."))
 		} else if err != nil {
 			return fmt.Errorf("store: insert unit: %w", err)
 		}
@@ -144,7 +144,7 @@ func (s *Store) UpdateUnit(ctx context.Context, id int64, up UnitUpdate) (*netra
 		_, err = x.ExecContext(ctx, `UPDATE org_units SET name = $1, code = $2, type = $3, region_code = $4,
 			head_position = $5, updated_at = $6 WHERE id = $7`, u.Name, u.Code, u.Type, u.RegionCode, u.HeadPosition, x.now, u.ID)
 		if isUniqueViolation(err) {
-			return netra.Invalid("code", netra.Msg("Kode unit "+u.Code+" sudah dipakai di pemerintahan ini.", "The unit code "+u.Code+" is already used in this government."))
+			return netra.Invalid("code", netra.Msg("Kode unit "+u.Code+" sudah dipakai di instansi ini.", "The unit code "+u.Code+" is already used in this government."))
 		} else if err != nil {
 			return fmt.Errorf("store: update unit: %w", err)
 		}
@@ -172,7 +172,7 @@ func (s *Store) MoveUnit(ctx context.Context, id, newParentID int64) error {
 			}
 			switch {
 			case p.TenantID != u.TenantID:
-				return netra.Invalid("parent", netra.Msg("Unit tidak dapat dipindah ke pemerintahan lain.", "A unit cannot move to another government."))
+				return netra.Invalid("parent", netra.Msg("Unit tidak dapat dipindah ke instansi lain.", "A unit cannot move to another government."))
 			case strings.HasPrefix(p.Path, u.Path):
 				return netra.Invalid("parent", netra.Msg("Unit tidak dapat dipindah ke bawah dirinya sendiri.", "A unit cannot move below itself."))
 			case p.Closed():

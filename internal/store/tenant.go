@@ -28,7 +28,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *netra.Tenant) error {
 			var parentPath string
 			err := x.QueryRowContext(ctx, `SELECT id, path FROM tenants WHERE code = $1`, pc).Scan(&t.ParentID, &parentPath)
 			if errors.Is(err, sql.ErrNoRows) {
-				return netra.Invalid("code", netra.Msg("Pemerintahan induk "+pc+" belum terdaftar.", "The parent government "+pc+" does not exist yet."))
+				return netra.Invalid("code", netra.Msg("Instansi induk "+pc+" belum terdaftar.", "The parent government "+pc+" does not exist yet."))
 			} else if err != nil {
 				return fmt.Errorf("store: parent tenant: %w", err)
 			}
@@ -38,7 +38,7 @@ func (s *Store) CreateTenant(ctx context.Context, t *netra.Tenant) error {
 		err := x.QueryRowContext(ctx, `INSERT INTO tenants (code, name, level, parent_id, path, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, t.Code, t.Name, t.Level, nullID(t.ParentID), path, x.now).Scan(&t.ID)
 		if isUniqueViolation(err) {
-			return netra.Userf(netra.ErrConflict, "Kode "+t.Code+" sudah dipakai pemerintahan lain.", "The code "+t.Code+" is already taken.")
+			return netra.Userf(netra.ErrConflict, "Kode "+t.Code+" sudah dipakai instansi lain.", "The code "+t.Code+" is already taken.")
 		} else if err != nil {
 			return fmt.Errorf("store: insert tenant: %w", err)
 		}

@@ -39,7 +39,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, t *APIToken, tokenHash strin
 	return s.write(ctx, func(x *tx) error {
 		tpath, err := s.tenantPath(ctx, x, t.Grant.TenantID)
 		if err != nil {
-			return netra.Invalid("tenant", netra.Msg("Pemerintahan tidak ditemukan.", "Government not found."))
+			return netra.Invalid("tenant", netra.Msg("Instansi tidak ditemukan.", "Government not found."))
 		}
 		if t.Grant.UnitID != 0 {
 			var upath string

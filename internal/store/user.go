@@ -133,17 +133,17 @@ func (x *tx) grant(ctx context.Context, sc netra.Scope, userID int64, role netra
 		tenantID, unitID = 0, 0
 	} else {
 		if tenantID == 0 {
-			return netra.Invalid("tenant", netra.Msg("Pilih pemerintahan untuk peran ini.", "Choose a government for this role."))
+			return netra.Invalid("tenant", netra.Msg("Pilih instansi untuk peran ini.", "Choose a government for this role."))
 		}
 		tpath, err := x.s.tenantPath(ctx, x, tenantID)
 		if err != nil {
-			return netra.Invalid("tenant", netra.Msg("Pemerintahan tidak ditemukan.", "Government not found."))
+			return netra.Invalid("tenant", netra.Msg("Instansi tidak ditemukan.", "Government not found."))
 		}
 		if unitID != 0 {
 			var upath string
 			err := x.QueryRowContext(ctx, `SELECT path FROM org_units WHERE id = $1 AND tenant_id = $2`, unitID, tenantID).Scan(&upath)
 			if errors.Is(err, sql.ErrNoRows) {
-				return netra.Invalid("unit", netra.Msg("Unit tidak ditemukan di pemerintahan yang dipilih.", "The unit is not in the chosen government."))
+				return netra.Invalid("unit", netra.Msg("Unit tidak ditemukan di instansi yang dipilih.", "The unit is not in the chosen government."))
 			} else if err != nil {
 				return fmt.Errorf("store: grant unit: %w", err)
 			}

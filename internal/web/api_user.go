@@ -88,7 +88,7 @@ func (in apiGrantInput) validate() error {
 		v.Add("role", netra.Msg("Peran tidak dikenal.", "Unknown role."))
 	}
 	if in.Role != netra.RoleSuperAdmin && in.TenantID == 0 {
-		v.Add("tenant_id", netra.Msg("Pilih pemerintahan untuk peran ini.", "Choose a government for this role."))
+		v.Add("tenant_id", netra.Msg("Pilih instansi untuk peran ini.", "Choose a government for this role."))
 	}
 	return v.Err()
 }

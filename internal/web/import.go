@@ -134,7 +134,7 @@ func (s *Server) readUpload(w http.ResponseWriter, r *http.Request, tenantField 
 func submitPart(part *multipart.Part, tenantID int64, submit func(int64, string, io.Reader) error) error {
 	defer part.Close()
 	if tenantID == 0 {
-		return netra.Invalid("instansi", netra.Msg("Pilih pemerintahan tujuan sebelum berkas.", "Choose the government before the file."))
+		return netra.Invalid("instansi", netra.Msg("Pilih instansi tujuan sebelum berkas.", "Choose the government before the file."))
 	}
 	if part.FileName() == "" {
 		return netra.Invalid("file", netra.Msg("Pilih berkas roster (CSV atau XLSX).", "Choose a roster file (CSV or XLSX)."))

@@ -71,13 +71,13 @@ func (s *Server) grantFromForm(ctx context.Context, r *http.Request) (netra.Role
 		v.Add("role", netra.Msg("Pilih peran.", "Choose a role."))
 	}
 	if role != netra.RoleSuperAdmin && tenantID == 0 {
-		v.Add("tenant", netra.Msg("Pilih pemerintahan untuk peran ini.", "Choose a government for this role."))
+		v.Add("tenant", netra.Msg("Pilih instansi untuk peran ini.", "Choose a government for this role."))
 	}
 	var unitID int64
 	if code := strings.TrimSpace(r.PostFormValue("unit")); code != "" && tenantID != 0 {
 		u, err := s.store.UnitByCode(ctx, tenantID, code)
 		if err != nil {
-			v.Add("unit", netra.Msg("Tidak ada unit dengan kode "+code+" di pemerintahan ini.", "No unit has the code "+code+" in this government."))
+			v.Add("unit", netra.Msg("Tidak ada unit dengan kode "+code+" di instansi ini.", "No unit has the code "+code+" in this government."))
 		} else {
 			unitID = u.ID
 		}
