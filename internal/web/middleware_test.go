@@ -283,7 +283,7 @@ func TestErrorPages(t *testing.T) {
 		t.Errorf("English field message: %+v", p.Errors)
 	}
 	w = a.json("POST", "/api/v1/tenants/"+id(e.palangka.ID)+"/units", map[string]any{"type": "dinas", "kode": 1})
-	if w.Code != 400 || !strings.Contains(decode[prob](t, w).Detail, "unknown field") {
+	if p := decode[prob](t, w); w.Code != 422 || p.Errors["kode"] != "Unknown field kode." || strings.Contains(w.Body.String(), "json:") {
 		t.Errorf("unknown field: %d %s", w.Code, w.Body.String())
 	}
 	w = a.do("DELETE", "/pegawai", nil, http.Header{"Sec-Fetch-Site": {"same-origin"}})
