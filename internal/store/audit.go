@@ -73,6 +73,12 @@ func (s *Store) AuditEntries(ctx context.Context, f netra.AuditFilter) ([]netra.
 	if f.ObjectID != "" {
 		where = append(where, "a.object_id = "+a.add(f.ObjectID))
 	}
+	return s.auditPage(ctx, where, &a, f, "entries")
+}
+
+// auditPage ends every audit query: the period and keyset conditions of f
+// on top of the caller's, newest first, one page of at most 500.
+func (s *Store) auditPage(ctx context.Context, where []string, a *args, f netra.AuditFilter, what string) ([]netra.AuditEntry, error) {
 	if !f.From.IsZero() {
 		where = append(where, "a.at >= "+a.add(ms(f.From)))
 	}
@@ -89,14 +95,14 @@ func (s *Store) AuditEntries(ctx context.Context, f netra.AuditFilter) ([]netra.
 	rows, err := s.r.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log a WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY a.seq DESC LIMIT `+strconv.Itoa(limit), a.v...)
 	if err != nil {
-		return nil, fmt.Errorf("store: audit entries: %w", err)
+		return nil, fmt.Errorf("store: audit %s: %w", what, err)
 	}
 	defer rows.Close()
 	var out []netra.AuditEntry
 	for rows.Next() {
 		var e netra.AuditEntry
 		if err := scanAudit(rows, &e); err != nil {
-			return nil, fmt.Errorf("store: audit entries: %w", err)
+			return nil, fmt.Errorf("store: audit %s: %w", what, err)
 		}
 		out = append(out, e)
 	}

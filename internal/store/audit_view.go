@@ -89,34 +89,7 @@ func (s *Store) AuditSearch(ctx context.Context, q AuditQuery) ([]netra.AuditEnt
 			OR (a.object_type = 'employee' AND a.object_id IN (SELECT CAST(e.id AS TEXT) FROM employees e
 			JOIN org_units u ON u.id = e.unit_id WHERE u.tenant_id = `+t+` AND u.path >= `+l+` AND u.path < `+h+`)))`)
 	}
-	if !f.From.IsZero() {
-		where = append(where, "a.at >= "+a.add(ms(f.From)))
-	}
-	if !f.To.IsZero() {
-		where = append(where, "a.at < "+a.add(ms(f.To)))
-	}
-	if f.BeforeSeq > 0 {
-		where = append(where, "a.seq < "+a.add(f.BeforeSeq))
-	}
-	limit := f.Limit
-	if limit <= 0 || limit > 500 {
-		limit = 100
-	}
-	rows, err := s.r.QueryContext(ctx, `SELECT `+auditCols+` FROM audit_log a WHERE `+strings.Join(where, " AND ")+
-		` ORDER BY a.seq DESC LIMIT `+strconv.Itoa(limit), a.v...)
-	if err != nil {
-		return nil, fmt.Errorf("store: audit search: %w", err)
-	}
-	defer rows.Close()
-	var out []netra.AuditEntry
-	for rows.Next() {
-		var e netra.AuditEntry
-		if err := scanAudit(rows, &e); err != nil {
-			return nil, fmt.Errorf("store: audit search: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return s.auditPage(ctx, where, &a, f, "search")
 }
 
 // notFound turns sql.ErrNoRows into netra.ErrNotFound.
