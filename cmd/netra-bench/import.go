@@ -31,6 +31,7 @@ import (
 	"github.com/netra-id/netra/internal/imports"
 	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/store"
+	"github.com/netra-id/netra/internal/synth"
 	"github.com/netra-id/netra/internal/wilayah"
 )
 
@@ -82,7 +83,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		bw := bufio.NewWriterSize(f, 1<<20)
-		if _, err := roster.Generate(bw, roster.GenOptions{Employees: *n, Seed: *seed}); err != nil {
+		if _, err := synth.Generate(bw, synth.GenOptions{Employees: *n, Seed: *seed}); err != nil {
 			f.Close()
 			return err
 		}
@@ -307,7 +308,7 @@ func setup(ctx context.Context, s *store.Store) (govUnits, error) {
 		if err := s.CreateTenant(ctx, t); err != nil {
 			return nil, fmt.Errorf("tenant %s: %w", g.Code, err)
 		}
-		if _, err := s.CreateUnitTree(ctx, t.ID, demo.Seeds(roster.UnitTree(g, w))); err != nil {
+		if _, err := s.CreateUnitTree(ctx, t.ID, demo.Seeds(synth.UnitTree(g, w))); err != nil {
 			return nil, err
 		}
 		units, err := s.Units(ctx, store.UnitFilter{TenantID: t.ID, IncludeClosed: true, Limit: 100000})

@@ -8,7 +8,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/netra-id/netra/internal/roster"
+	"github.com/netra-id/netra/internal/synth"
 )
 
 func cmdGen(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -47,7 +47,7 @@ func cmdGen(ctx context.Context, args []string, getenv env, stdin io.Reader, std
 		w = f
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)
-	stats, err := roster.Generate(bw, roster.GenOptions{Employees: *n, Seed: *seed, Governments: codes, Format: *format})
+	stats, err := synth.Generate(bw, synth.GenOptions{Employees: *n, Seed: *seed, Governments: codes, Format: *format})
 	if err == nil {
 		err = bw.Flush()
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/netra-id/netra/internal/roster"
+	"github.com/netra-id/netra/internal/synth"
 )
 
 func TestGenRoster(t *testing.T) {
@@ -62,7 +63,7 @@ func parseRoster(t *testing.T, csv string) int {
 			t.Fatal(err)
 		}
 		n++
-		if _, problems := roster.ParseRow(row, roster.DefaultNow()); len(problems) > 0 {
+		if _, problems := roster.ParseRow(row, synth.DefaultNow()); len(problems) > 0 {
 			t.Errorf("line %d: %v", row.Line, problems)
 		}
 	}

@@ -19,8 +19,8 @@ import (
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/auth"
 	"github.com/netra-id/netra/internal/imports"
-	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/store"
+	"github.com/netra-id/netra/internal/synth"
 	"github.com/netra-id/netra/internal/wilayah"
 )
 
@@ -113,7 +113,7 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 		if !ok {
 			area = wilayah.Area{Code: g.code, Name: g.name}
 		}
-		created, err := ensureUnits(ctx, s, t, roster.UnitTree(area, w))
+		created, err := ensureUnits(ctx, s, t, synth.UnitTree(area, w))
 		if err != nil {
 			return nil, err
 		}
@@ -130,7 +130,7 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 			continue
 		}
 		var buf bytes.Buffer
-		if _, err := roster.Generate(&buf, roster.GenOptions{Employees: g.employees, Seed: 2024, Governments: []string{g.code}}); err != nil {
+		if _, err := synth.Generate(&buf, synth.GenOptions{Employees: g.employees, Seed: 2024, Governments: []string{g.code}}); err != nil {
 			return nil, fmt.Errorf("demo: roster %s: %w", g.code, err)
 		}
 		im, err := runner.ImportFile(ctx, t.ID, "demo-"+g.code+".csv", &buf)
@@ -164,7 +164,7 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 }
 
 // ensureUnits creates the units of a tree that do not exist yet.
-func ensureUnits(ctx context.Context, s *store.Store, t *netra.Tenant, specs []roster.UnitSpec) (bool, error) {
+func ensureUnits(ctx context.Context, s *store.Store, t *netra.Tenant, specs []synth.UnitSpec) (bool, error) {
 	n, err := s.CreateUnitTree(ctx, t.ID, Seeds(specs))
 	if err != nil {
 		return false, fmt.Errorf("demo: units of %s: %w", t.Code, err)
@@ -173,7 +173,7 @@ func ensureUnits(ctx context.Context, s *store.Store, t *netra.Tenant, specs []r
 }
 
 // Seeds turns generated unit specifications into the store's unit seeds.
-func Seeds(specs []roster.UnitSpec) []store.UnitSeed {
+func Seeds(specs []synth.UnitSpec) []store.UnitSeed {
 	seeds := make([]store.UnitSeed, len(specs))
 	for i, sp := range specs {
 		seeds[i] = store.UnitSeed{ParentCode: sp.ParentCode, Unit: netra.OrgUnit{Type: sp.Type, Code: sp.Code, Name: sp.Name,

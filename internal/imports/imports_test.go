@@ -20,6 +20,7 @@ import (
 	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/store"
 	"github.com/netra-id/netra/internal/store/storetest"
+	"github.com/netra-id/netra/internal/synth"
 	"github.com/netra-id/netra/internal/wilayah"
 )
 
@@ -189,7 +190,7 @@ func TestNationalRosterAcrossManyGovernments(t *testing.T) {
 		codes = append(codes, g.Code)
 	}
 	var buf bytes.Buffer
-	if _, err := roster.Generate(&buf, roster.GenOptions{Employees: 2400, Seed: 7, Governments: codes}); err != nil {
+	if _, err := synth.Generate(&buf, synth.GenOptions{Employees: 2400, Seed: 7, Governments: codes}); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(bytes.NewReader(buf.Bytes())).ReadAll()
@@ -270,7 +271,7 @@ func TestLargeImportRefreshesPostgresStatistics(t *testing.T) {
 		}
 		national, _ := governments(t, s, w, []string{"62", "62.71"})
 		var buf bytes.Buffer
-		if _, err := roster.Generate(&buf, roster.GenOptions{Employees: 10000, Seed: 3, Governments: []string{"62.71"}}); err != nil {
+		if _, err := synth.Generate(&buf, synth.GenOptions{Employees: 10000, Seed: 3, Governments: []string{"62.71"}}); err != nil {
 			t.Fatal(err)
 		}
 		b, err := blob.OpenDisk(t.TempDir())
@@ -315,7 +316,7 @@ func governments(t *testing.T, s *store.Store, w *wilayah.Data, codes []string) 
 		if err := s.CreateTenant(ctx, tn); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.CreateUnitTree(ctx, tn.ID, demo.Seeds(roster.UnitTree(g, w))); err != nil {
+		if _, err := s.CreateUnitTree(ctx, tn.ID, demo.Seeds(synth.UnitTree(g, w))); err != nil {
 			t.Fatal(err)
 		}
 		out = append(out, g)

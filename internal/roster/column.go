@@ -6,9 +6,7 @@
 // raw rows with their line numbers; ParseRow turns a row into a
 // netra.Employee and a list of per-cell problems in Indonesian and English;
 // WriteErrorsCSV writes those problems as a report an operator can open in a
-// spreadsheet. UnitTree and Generate produce believable synthetic
-// organisation trees and rosters, from one city to the whole country, for
-// demos and benchmarks.
+// spreadsheet. Synthetic rosters come from internal/synth.
 package roster
 
 import (

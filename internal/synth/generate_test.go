@@ -1,15 +1,15 @@
-package roster
+package synth
 
 import (
-	"bufio"
 	"bytes"
-	"encoding/csv"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/roster"
 )
 
 func mustGenerate(t testing.TB, opts GenOptions) ([]byte, GenStats) {
@@ -53,11 +53,11 @@ func TestGeneratedRowsParse(t *testing.T) {
 			units[g][u.Code] = u
 		}
 	}
-	r, err := NewReader(bytes.NewReader(out), "gen.csv")
+	r, err := roster.NewReader(bytes.NewReader(out), "gen.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !r.Has(ColGovernment) || strings.Join(r.Header(), ",") != strings.Join(columnNames(), ",") {
+	if !r.Has(roster.ColGovernment) || strings.Join(r.Header(), ",") != strings.Join(columnNames(), ",") {
 		t.Fatalf("header = %q", r.Header())
 	}
 	heads := map[string]bool{}
@@ -72,7 +72,7 @@ func TestGeneratedRowsParse(t *testing.T) {
 			t.Fatal(err)
 		}
 		rows++
-		p, errs := ParseRow(row, DefaultNow())
+		p, errs := roster.ParseRow(row, DefaultNow())
 		if len(errs) > 0 {
 			t.Fatalf("line %d does not parse: %v\n%+v", row.Line, errs, row)
 		}
@@ -109,8 +109,8 @@ func TestGeneratedRowsParse(t *testing.T) {
 }
 
 func columnNames() []string {
-	out := make([]string, len(Columns))
-	for i, c := range Columns {
+	out := make([]string, len(roster.Columns))
+	for i, c := range roster.Columns {
 		out[i] = c.Name
 	}
 	return out
@@ -131,7 +131,7 @@ func TestUniqueIdentifiers(t *testing.T) {
 	emails := make(map[string]struct{}, 200_000)
 	n := 0
 	for i, gov := range govs {
-		err := g.Employees(gov, UnitTree(gov, d), counts[i], func(p Parsed) error {
+		err := g.Employees(gov, UnitTree(gov, d), counts[i], func(p roster.Parsed) error {
 			n++
 			e := p.Employee
 			if _, dup := nips[e.NIP]; dup {
@@ -185,13 +185,23 @@ func TestGenerateXLSX(t *testing.T) {
 	if !bytes.HasPrefix(xlsxOut, []byte("PK\x03\x04")) || st.Rows != 400 {
 		t.Fatalf("not an xlsx: %d bytes, %+v", len(xlsxOut), st)
 	}
-	rowsOf := func(b []byte) []Row {
-		r, err := NewReader(bytes.NewReader(b), "x")
+	rowsOf := func(b []byte) []roster.Row {
+		r, err := roster.NewReader(bytes.NewReader(b), "x")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer r.Close()
-		return readAll(t, r)
+		var rows []roster.Row
+		for {
+			row, err := r.Next()
+			if err == io.EOF {
+				return rows
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows = append(rows, row)
+		}
 	}
 	a, b := rowsOf(csvOut), rowsOf(xlsxOut)
 	if len(a) != 400 || len(a) != len(b) {
@@ -238,8 +248,8 @@ func TestEmployeesFewerThanUnits(t *testing.T) {
 	gov := mustGov(t, d, "62.71")
 	units := UnitTree(gov, d)
 	g := NewGenerator(3, DefaultNow(), d)
-	var got []Parsed
-	if err := g.Employees(gov, units, 10, func(p Parsed) error { got = append(got, p); return nil }); err != nil {
+	var got []roster.Parsed
+	if err := g.Employees(gov, units, 10, func(p roster.Parsed) error { got = append(got, p); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if len(got) != 10 {
@@ -252,15 +262,15 @@ func TestEmployeesFewerThanUnits(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	calls := 0
-	err := g.Employees(gov, units, 100, func(Parsed) error { calls++; return stop })
+	err := g.Employees(gov, units, 100, func(roster.Parsed) error { calls++; return stop })
 	if !errors.Is(err, stop) || calls != 1 {
 		t.Errorf("err = %v after %d calls; want the callback's error at once", err, calls)
 	}
-	if err := g.Employees(gov, nil, 5, func(Parsed) error { return nil }); err == nil {
+	if err := g.Employees(gov, nil, 5, func(roster.Parsed) error { return nil }); err == nil {
 		t.Error("no units accepted")
 	}
 	bad := []UnitSpec{{Code: "A.B", ParentCode: "A", Name: "x", Type: netra.UnitBidang}}
-	if err := g.Employees(gov, bad, 5, func(Parsed) error { return nil }); err == nil {
+	if err := g.Employees(gov, bad, 5, func(roster.Parsed) error { return nil }); err == nil {
 		t.Error("a unit before its parent accepted")
 	}
 }
@@ -279,7 +289,7 @@ func TestApportion(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got := apportion(tt.total, tt.weights)
-		if !equalInts(got, tt.want) {
+		if !slices.Equal(got, tt.want) {
 			t.Errorf("apportion(%d, %v) = %v, want %v", tt.total, tt.weights, got, tt.want)
 		}
 	}
@@ -304,7 +314,7 @@ func BenchmarkGenerate(b *testing.B) {
 // BenchmarkGenerateBaseline writes the same number of constant records
 // with encoding/csv alone: the floor under BenchmarkGenerate.
 func BenchmarkGenerateBaseline(b *testing.B) {
-	rec := []string{wantNIP, "Siti Aminah", "", "S.Pd., M.Pd.", "PNS", "III/c", "Guru Ahli Muda", "Fungsional",
+	rec := []string{"198609262015051001", "Siti Aminah", "", "S.Pd., M.Pd.", "PNS", "III/c", "Guru Ahli Muda", "Fungsional",
 		"DISDIK.SDN.62.71.01.1", "Dinas Pendidikan > SD Negeri 1 Pahandut", "siti.aminah1@palangkarayakota.go.id", "081234567890", "Aktif", "62.71"}
 	for b.Loop() {
 		s := newCSVSink(io.Discard)
@@ -318,84 +328,4 @@ func BenchmarkGenerateBaseline(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(benchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-func benchRoster(b *testing.B) []byte {
-	b.Helper()
-	out, _ := mustGenerate(b, GenOptions{Employees: benchRows, Seed: 1, Data: mustData(b)})
-	return out
-}
-
-// BenchmarkReadCSV measures Reader alone on a generated roster.
-func BenchmarkReadCSV(b *testing.B) {
-	data := benchRoster(b)
-	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	for b.Loop() {
-		r, err := NewReader(bytes.NewReader(data), "bench.csv")
-		if err != nil {
-			b.Fatal(err)
-		}
-		n := 0
-		for {
-			if _, err := r.Next(); err == io.EOF {
-				break
-			} else if err != nil {
-				b.Fatal(err)
-			}
-			n++
-		}
-		if n != benchRows {
-			b.Fatalf("read %d rows", n)
-		}
-	}
-	b.ReportMetric(float64(benchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// BenchmarkReadCSVBaseline reads the same bytes with a bare encoding/csv
-// reader, the floor under BenchmarkReadCSV.
-func BenchmarkReadCSVBaseline(b *testing.B) {
-	data := benchRoster(b)
-	b.SetBytes(int64(len(data)))
-	b.ResetTimer()
-	for b.Loop() {
-		c := csv.NewReader(bufio.NewReaderSize(bytes.NewReader(data), bufSize))
-		c.ReuseRecord = true
-		c.FieldsPerRecord = -1
-		for {
-			if _, err := c.Read(); err == io.EOF {
-				break
-			} else if err != nil {
-				b.Fatal(err)
-			}
-		}
-	}
-	b.ReportMetric(float64((benchRows+1)*b.N)/b.Elapsed().Seconds(), "rows/s")
-}
-
-// BenchmarkParseRow measures ParseRow, which includes
-// netra.Employee.Validate.
-func BenchmarkParseRow(b *testing.B) {
-	r, err := NewReader(bytes.NewReader(benchRoster(b)), "bench.csv")
-	if err != nil {
-		b.Fatal(err)
-	}
-	var rows []Row
-	for range 10_000 {
-		row, err := r.Next()
-		if err != nil {
-			b.Fatal(err)
-		}
-		rows = append(rows, row)
-	}
-	now := DefaultNow()
-	b.ResetTimer()
-	i := 0
-	for b.Loop() {
-		if _, errs := ParseRow(rows[i%len(rows)], now); errs != nil {
-			b.Fatal(errs)
-		}
-		i++
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "rows/s")
 }

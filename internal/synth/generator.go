@@ -1,4 +1,4 @@
-package roster
+package synth
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/wilayah"
 )
 
@@ -79,7 +80,7 @@ func NewGenerator(seed int64, now time.Time, d *wilayah.Data) *Generator {
 
 // genRow is one generated employee with what the writer needs besides.
 type genRow struct {
-	Parsed
+	roster.Parsed
 	unitPath string
 	status   string
 }
@@ -89,7 +90,7 @@ type genRow struct {
 // unit, the head of each unit first. Parsed.UnitPath is shared between the
 // employees of a unit and must not be modified. It stops at the first error
 // fn returns.
-func (g *Generator) Employees(gov wilayah.Area, units []UnitSpec, n int, fn func(Parsed) error) error {
+func (g *Generator) Employees(gov wilayah.Area, units []UnitSpec, n int, fn func(roster.Parsed) error) error {
 	return g.run(gov, units, n, func(r *genRow) error { return fn(r.Parsed) })
 }
 

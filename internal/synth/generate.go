@@ -1,4 +1,10 @@
-package roster
+// Package synth makes believable synthetic organisation trees and rosters,
+// from one city to the whole country, for demos, tests and benchmarks:
+// UnitTree builds a government's tree of units, Generate writes a roster in
+// the columns internal/roster reads (CSV or XLSX), and a Generator yields the
+// employees one by one. The output depends only on the options, never on the
+// clock.
+package synth
 
 import (
 	"bufio"
@@ -13,6 +19,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/wilayah"
 )
 
@@ -99,14 +106,21 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	if err != nil {
 		return stats, err
 	}
-	header := make([]string, len(Columns))
-	for i, c := range Columns {
+	// Records follow roster.Columns, the order the header gives.
+	header := make([]string, len(roster.Columns))
+	at := make(map[string]int, len(roster.Columns))
+	for i, c := range roster.Columns {
 		header[i] = c.Name
+		at[c.Name] = i
 	}
+	iNIP, iName, iFrontTitle, iBackTitle := at[roster.ColNIP], at[roster.ColName], at[roster.ColFrontTitle], at[roster.ColBackTitle]
+	iType, iGolongan, iPosition, iPositionType := at[roster.ColType], at[roster.ColGolongan], at[roster.ColPosition], at[roster.ColPositionType]
+	iUnitCode, iUnitPath, iEmail, iPhone := at[roster.ColUnitCode], at[roster.ColUnitPath], at[roster.ColEmail], at[roster.ColPhone]
+	iStatus, iGovernment := at[roster.ColStatus], at[roster.ColGovernment]
 	if err := sink.write(header); err != nil {
 		return stats, err
 	}
-	rec := make([]string, len(Columns))
+	rec := make([]string, len(roster.Columns))
 	for i, gov := range govs {
 		units := UnitTree(gov, d)
 		stats.Governments++
@@ -257,6 +271,9 @@ func apportion(total int, weights []int64) []int {
 	return out
 }
 
+// bufSize is the write buffer of a CSV roster.
+const bufSize = 1 << 20
+
 // countingWriter counts the bytes written through it.
 type countingWriter struct {
 	w io.Writer
@@ -324,7 +341,7 @@ func newXLSXSink(w io.Writer) (*xlsxSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roster: xlsx: %w", err)
 	}
-	return &xlsxSink{w: w, book: book, sw: sw, vals: make([]any, len(Columns))}, nil
+	return &xlsxSink{w: w, book: book, sw: sw, vals: make([]any, len(roster.Columns))}, nil
 }
 
 func (s *xlsxSink) write(rec []string) error {

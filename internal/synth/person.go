@@ -1,4 +1,4 @@
-package roster
+package synth
 
 import (
 	"strconv"
