@@ -206,32 +206,32 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request) error {
 	if !staffUser(u) {
 		return netra.ErrForbidden
 	}
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	cur, pw, confirm := r.PostFormValue("current_password"), r.PostFormValue("new_password"), r.PostFormValue("confirm_password")
-	var v netra.ValidationError
+	cur, pw, confirm := f.get("current_password"), f.get("new_password"), f.get("confirm_password")
 	ok, err := s.hasher.Verify(ctx, u.PasswordHash, cur)
 	if err != nil {
 		return err
 	}
 	if !ok {
-		v.Add("current_password", netra.Msg("Kata sandi sekarang salah.", "The current password is wrong."))
+		f.invalid("current_password", netra.Msg("Kata sandi sekarang salah.", "The current password is wrong."))
 	}
 	if ve, ok := netra.AsValidation(netra.ValidatePassword(pw, u.Username)); ok {
-		v.Add("new_password", ve.Fields["password"])
+		f.invalid("new_password", ve.Fields["password"])
 	} else if pw != confirm {
-		v.Add("confirm_password", netra.Msg("Ulangi kata sandi baru dengan sama persis.", "Repeat the new password exactly."))
+		f.invalid("confirm_password", netra.Msg("Ulangi kata sandi baru dengan sama persis.", "Repeat the new password exactly."))
 	}
-	if err := v.Err(); err != nil {
-		p := s.newPage(r, "account.title")
-		d, derr := s.accountData(r, p)
-		if derr != nil {
-			return derr
-		}
-		p.applyErrors(err, d.PasswordForm)
-		return s.render(w, r, http.StatusUnprocessableEntity, "account", d)
+	if err := f.err(); err != nil {
+		return s.renderInvalid(w, r, err, "account", func() (formPage, []field, error) {
+			d, err := s.accountData(r, s.newPage(r, "account.title"))
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.PasswordForm, nil
+		})
 	}
 	h, err := s.hasher.Hash(ctx, pw)
 	if err != nil {
@@ -271,7 +271,7 @@ func (s *Server) totpChange(w http.ResponseWriter, r *http.Request) error {
 	if !staffUser(u) {
 		return netra.ErrForbidden
 	}
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	codes, err := s.confirmTOTP(w, r, u, "/akun/totp", "/akun")

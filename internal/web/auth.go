@@ -144,12 +144,6 @@ type recoveryPage struct {
 	Next  string
 }
 
-// parseForm reads a small url-encoded form.
-func parseForm(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-	return r.ParseForm()
-}
-
 func (s *Server) signInFields(p *page, username string) []field {
 	return []field{
 		{Name: "username", Label: p.T("signin.username"), Type: "text", Value: username, Autocomplete: "username",
@@ -192,7 +186,7 @@ func staffUser(u *netra.User) bool {
 // signIn checks a username and password and, when they are right, starts
 // a pending session that still needs the second factor.
 func (s *Server) signIn(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	ctx, in, now := r.Context(), info(r), s.now()
@@ -316,7 +310,7 @@ func looksLikeRecoveryCode(code string) bool {
 // totpSubmit checks the second factor: a TOTP code not used before, or an
 // unused recovery code. Success rotates the session to a full one.
 func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	back := safeReturn(r.PostFormValue("kembali"))
@@ -456,7 +450,7 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) error {
 // enrolSubmit confirms the enrolment with a code from the app, stores the
 // secret, signs the user in and shows the recovery codes once.
 func (s *Server) enrolSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	back := safeReturn(r.PostFormValue("kembali"))

@@ -69,7 +69,7 @@ func codeHash(userID int64, code string) string {
 // requestCode sends a code to the employee with the NIP, if there is one
 // with an e-mail address, and always answers the same way.
 func (s *Server) requestCode(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	ctx, in, now := r.Context(), info(r), s.now()
@@ -141,7 +141,7 @@ func (s *Server) codeForm(w http.ResponseWriter, r *http.Request) error {
 // codeSubmit signs the employee in with the code. The store counts wrong
 // attempts and kills the code after a few.
 func (s *Server) codeSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	c, err := r.Cookie(nipCookie)

@@ -87,16 +87,12 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := &employeeListPage{page: p, Search: f.Search, CanCreate: info(r).actor.Can(netra.PermEmployeeWrite),
 		FiltersOpen: q.Get("instansi") != "" || q.Get("unit") != "" || q.Get("jenis") != "" || q.Get("jabatan") != "" || q.Get("status") != ""}
-	topts := []string{"", p.T("filter.all")}
-	for _, t := range tenants {
-		topts = append(topts, strconv.FormatInt(t.ID, 10), t.Name)
-	}
 	d.SearchHint = p.T("employees.search.hint")
 	if store.NameSearchMatchesStart(ctx, f) {
 		d.SearchHint = p.T("employees.search.hint_start")
 	}
 	d.Filter = append(d.Filter, field{Name: "instansi", Label: p.T("employee.tenant"), Type: "select",
-		Options: options(strconv.FormatInt(f.TenantID, 10), topts...)})
+		Options: tenantOptions(tenants, strconv.FormatInt(f.TenantID, 10), p.T("filter.all"), false)})
 	if f.TenantID != 0 {
 		units, err := s.store.Units(ctx, store.UnitFilter{TenantID: f.TenantID, Limit: maxUnitChoices + 1})
 		if err != nil {
@@ -164,58 +160,6 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, r, http.StatusOK, "employees", d)
-}
-
-// unitOptions lists units as indented options, with an empty first choice.
-func unitOptions(units []netra.OrgUnit, current int64, empty string) []option {
-	minDepth := 1 << 30
-	for _, u := range units {
-		minDepth = min(minDepth, u.Depth)
-	}
-	out := []option{{Value: "", Label: empty, Selected: current == 0}}
-	for _, u := range units {
-		out = append(out, option{Value: strconv.FormatInt(u.ID, 10), Label: strings.Repeat("— ", u.Depth-minDepth) + u.Name,
-			Selected: u.ID == current})
-	}
-	return out
-}
-
-func typeOptions(p *page, current, empty string) []option {
-	pairs := []string{"", empty}
-	for _, t := range netra.EmploymentTypes {
-		pairs = append(pairs, string(t), t.Label(p.Lang))
-	}
-	return options(current, pairs...)
-}
-
-func positionOptions(p *page, current, empty string) []option {
-	pairs := []string{"", empty}
-	for _, t := range netra.PositionTypes {
-		pairs = append(pairs, string(t), t.Label(p.Lang))
-	}
-	return options(current, pairs...)
-}
-
-func statusOptions(p *page, current, emptyValue, empty string) []option {
-	var pairs []string
-	if empty != "" {
-		pairs = append(pairs, emptyValue, empty)
-	}
-	for _, t := range netra.EmployeeStatuses {
-		pairs = append(pairs, string(t), t.Label(p.Lang))
-	}
-	return options(current, pairs...)
-}
-
-func golonganOptions(p *page, current string) []option {
-	pairs := []string{"", p.T("employee.golongan.none")}
-	for _, g := range netra.GolonganPNS {
-		pairs = append(pairs, string(g), string(g)+" — "+g.Pangkat())
-	}
-	for _, g := range netra.GolonganPPPK {
-		pairs = append(pairs, string(g), p.T("employee.golongan.pppk", string(g)))
-	}
-	return options(current, pairs...)
 }
 
 type historyRow struct {

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/store"
@@ -94,14 +93,13 @@ func (s *Server) employeeFormData(r *http.Request, p *page, t *netra.Tenant, e *
 
 // employeeFromForm reads the form's values; the unit comes by id, or by
 // code in trees too large for a list.
-func (s *Server) employeeFromForm(r *http.Request, tenantID int64) (*netra.Employee, error) {
-	f := r.PostFormValue
-	e := &netra.Employee{NIP: f("nip"), Name: f("name"), FrontTitle: f("front_title"), BackTitle: f("back_title"),
-		Type: netra.EmploymentType(f("type")), Golongan: netra.Golongan(f("golongan")), PositionName: f("position_name"),
-		PositionType: netra.PositionType(f("position_type")), Email: f("email"), Phone: f("phone"),
-		Status: netra.EmployeeStatus(f("status"))}
-	if f("unit_by_code") == "1" {
-		code := strings.TrimSpace(f("unit"))
+func (s *Server) employeeFromForm(r *http.Request, f *form, tenantID int64) (*netra.Employee, error) {
+	e := &netra.Employee{NIP: f.get("nip"), Name: f.get("name"), FrontTitle: f.get("front_title"), BackTitle: f.get("back_title"),
+		Type: netra.EmploymentType(f.get("type")), Golongan: netra.Golongan(f.get("golongan")), PositionName: f.get("position_name"),
+		PositionType: netra.PositionType(f.get("position_type")), Email: f.get("email"), Phone: f.get("phone"),
+		Status: netra.EmployeeStatus(f.get("status"))}
+	if f.get("unit_by_code") == "1" {
+		code := f.trim("unit")
 		if code != "" {
 			u, err := s.store.UnitByCode(r.Context(), tenantID, code)
 			if err != nil {
@@ -110,7 +108,7 @@ func (s *Server) employeeFromForm(r *http.Request, tenantID int64) (*netra.Emplo
 			e.UnitID = u.ID
 		}
 	} else {
-		e.UnitID = formID(f("unit"))
+		e.UnitID = f.id("unit")
 	}
 	return e, nil
 }
@@ -128,12 +126,8 @@ func (s *Server) employeeNewForm(w http.ResponseWriter, r *http.Request) error {
 		tid = ts[0].ID
 	}
 	if tid == 0 {
-		pairs := []string{}
-		for _, t := range ts {
-			pairs = append(pairs, strconv.FormatInt(t.ID, 10), t.Name)
-		}
 		return s.render(w, r, http.StatusOK, "employee_form", &employeeFormPage{page: p,
-			Choose: []field{{Name: "instansi", Label: p.T("employee.tenant"), Type: "select", Options: options("", pairs...), Required: true}}})
+			Choose: []field{{Name: "instansi", Label: p.T("employee.tenant"), Type: "select", Options: tenantOptions(ts, "", "", false), Required: true}}})
 	}
 	t, err := s.store.Tenant(r.Context(), tid)
 	if err != nil {
@@ -148,29 +142,27 @@ func (s *Server) employeeNewForm(w http.ResponseWriter, r *http.Request) error {
 
 // employeeCreate adds an employee.
 func (s *Server) employeeCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
-		return err
-	}
-	ctx := r.Context()
-	t, err := s.store.Tenant(ctx, formID(r.PostFormValue("instansi")))
+	f, err := parseForm(w, r)
 	if err != nil {
 		return err
 	}
-	e, err := s.employeeFromForm(r, t.ID)
+	ctx := r.Context()
+	t, err := s.store.Tenant(ctx, f.id("instansi"))
+	if err != nil {
+		return err
+	}
+	e, err := s.employeeFromForm(r, f, t.ID)
 	if err == nil {
 		err = s.store.CreateEmployee(ctx, e)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		d, derr := s.employeeFormData(r, s.newPage(r, "employee.new.title"), t, e, true)
-		if derr != nil {
-			return derr
-		}
-		d.applyErrors(err, d.Fields)
-		return s.render(w, r, status, "employee_form", d)
+		return s.renderInvalid(w, r, err, "employee_form", func() (formPage, []field, error) {
+			d, err := s.employeeFormData(r, s.newPage(r, "employee.new.title"), t, e, true)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Fields, nil
+		})
 	}
 	return s.redirect(w, r, "/pegawai/"+strconv.FormatInt(e.ID, 10), "employee_created")
 }
@@ -205,7 +197,8 @@ func (s *Server) employeeEditForm(w http.ResponseWriter, r *http.Request) error 
 
 // employeeUpdate saves an employee's record.
 func (s *Server) employeeUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -217,30 +210,27 @@ func (s *Server) employeeUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	e, err := s.employeeFromForm(r, cur.TenantID)
+	e, err := s.employeeFromForm(r, f, cur.TenantID)
 	if err == nil {
 		_, err = s.store.UpdateEmployee(ctx, id, store.EmployeeUpdate{Name: &e.Name, FrontTitle: &e.FrontTitle,
 			BackTitle: &e.BackTitle, Type: &e.Type, Golongan: &e.Golongan, PositionName: &e.PositionName,
 			PositionType: &e.PositionType, UnitID: &e.UnitID, Email: &e.Email, Phone: &e.Phone, Status: &e.Status})
 	}
 	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		t, terr := s.store.Tenant(ctx, cur.TenantID)
-		if terr != nil {
-			return terr
-		}
-		e.ID, e.NIP = cur.ID, cur.NIP
-		p := s.newPage(r, "")
-		p.Title = p.T("employee.edit.title", cur.FullName())
-		d, derr := s.employeeFormData(r, p, t, e, false)
-		if derr != nil {
-			return derr
-		}
-		d.applyErrors(err, d.Fields)
-		return s.render(w, r, status, "employee_form", d)
+		return s.renderInvalid(w, r, err, "employee_form", func() (formPage, []field, error) {
+			t, err := s.store.Tenant(ctx, cur.TenantID)
+			if err != nil {
+				return nil, nil, err
+			}
+			e.ID, e.NIP = cur.ID, cur.NIP
+			p := s.newPage(r, "")
+			p.Title = p.T("employee.edit.title", cur.FullName())
+			d, err := s.employeeFormData(r, p, t, e, false)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Fields, nil
+		})
 	}
 	return s.redirect(w, r, "/pegawai/"+strconv.FormatInt(id, 10), "saved")
 }

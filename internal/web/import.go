@@ -69,9 +69,7 @@ func (s *Server) importHomeData(r *http.Request, tenantID int64) (*importHomePag
 		tenantID = ts[0].ID
 	}
 	d := &importHomePage{page: p}
-	pairs := []string{}
 	for _, t := range ts {
-		pairs = append(pairs, strconv.FormatInt(t.ID, 10), t.Name)
 		if t.ID == tenantID {
 			tt := t.Tenant
 			d.Tenant = &tt
@@ -81,7 +79,7 @@ func (s *Server) importHomeData(r *http.Request, tenantID int64) (*importHomePag
 		return nil, errNotFound
 	}
 	d.Fields = []field{
-		{Name: "instansi", Label: p.T("import.tenant"), Type: "select", Options: options(strconv.FormatInt(tenantID, 10), pairs...), Required: true},
+		{Name: "instansi", Label: p.T("import.tenant"), Type: "select", Options: tenantOptions(ts, strconv.FormatInt(tenantID, 10), "", false), Required: true},
 		{Name: "file", Label: p.T("import.file"), Hint: p.T("import.file.hint"), Type: "file", Accept: ".csv,.xlsx,text/csv", Required: true},
 	}
 	for _, c := range roster.Columns {
@@ -161,16 +159,13 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 		return fileProblem(err)
 	})
 	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		d, derr := s.importHomeData(r, tid)
-		if derr != nil {
-			return derr
-		}
-		d.applyErrors(err, d.Fields)
-		return s.render(w, r, status, "import", d)
+		return s.renderInvalid(w, r, err, "import", func() (formPage, []field, error) {
+			d, err := s.importHomeData(r, tid)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Fields, nil
+		})
 	}
 	return s.redirect(w, r, "/impor/"+strconv.FormatInt(im.ID, 10), "")
 }

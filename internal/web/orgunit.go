@@ -175,12 +175,8 @@ type unitFormPage struct {
 }
 
 func (s *Server) unitFields(p *page, u *netra.OrgUnit) []field {
-	types := []string{}
-	for _, t := range netra.UnitTypes {
-		types = append(types, string(t), t.Label(p.Lang))
-	}
 	return []field{
-		{Name: "type", Label: p.T("unit.type"), Type: "select", Options: options(string(u.Type), types...), Required: true},
+		{Name: "type", Label: p.T("unit.type"), Type: "select", Options: unitTypeOptions(p, string(u.Type)), Required: true},
 		{Name: "code", Label: p.T("unit.code"), Hint: p.T("unit.code.hint"), Type: "text", Value: u.Code, Required: true, MaxLength: 64},
 		{Name: "name", Label: p.T("unit.name"), Type: "text", Value: u.Name, Required: true, MaxLength: 200},
 		{Name: "head_position", Label: p.T("unit.head"), Hint: p.T("unit.head.hint"), Type: "text", Value: u.HeadPosition, MaxLength: 200},
@@ -188,9 +184,9 @@ func (s *Server) unitFields(p *page, u *netra.OrgUnit) []field {
 	}
 }
 
-func unitFromForm(r *http.Request) netra.OrgUnit {
-	return netra.OrgUnit{Type: netra.UnitType(r.PostFormValue("type")), Code: r.PostFormValue("code"), Name: r.PostFormValue("name"),
-		HeadPosition: r.PostFormValue("head_position"), RegionCode: r.PostFormValue("region_code")}
+func unitFromForm(f *form) netra.OrgUnit {
+	return netra.OrgUnit{Type: netra.UnitType(f.get("type")), Code: f.get("code"), Name: f.get("name"),
+		HeadPosition: f.get("head_position"), RegionCode: f.get("region_code")}
 }
 
 // unitNewForm shows the form for a unit under ?induk= (or a root unit).
@@ -231,26 +227,24 @@ func (s *Server) newUnitData(r *http.Request, parentID int64, u *netra.OrgUnit) 
 
 // unitCreate adds a unit.
 func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	u := unitFromForm(r)
-	u.TenantID, u.ParentID = id, formID(r.PostFormValue("parent"))
+	u := unitFromForm(f)
+	u.TenantID, u.ParentID = id, f.id("parent")
 	if err := s.store.CreateUnit(r.Context(), &u); err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		d, derr := s.newUnitData(r, u.ParentID, &u)
-		if derr != nil {
-			return derr
-		}
-		d.applyErrors(err, d.Fields)
-		return s.render(w, r, status, "unit_form", d)
+		return s.renderInvalid(w, r, err, "unit_form", func() (formPage, []field, error) {
+			d, err := s.newUnitData(r, u.ParentID, &u)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Fields, nil
+		})
 	}
 	return s.redirect(w, r, "/unit/"+strconv.FormatInt(u.ID, 10), "unit_created")
 }
@@ -319,34 +313,33 @@ func (s *Server) unitEditForm(w http.ResponseWriter, r *http.Request) error {
 
 // unitUpdate renames or re-codes a unit.
 func (s *Server) unitUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
 	if err != nil {
 		return err
 	}
-	f := unitFromForm(r)
-	_, err = s.store.UpdateUnit(r.Context(), id, store.UnitUpdate{Name: &f.Name, Code: &f.Code, Type: &f.Type,
-		RegionCode: &f.RegionCode, HeadPosition: &f.HeadPosition})
+	u := unitFromForm(f)
+	_, err = s.store.UpdateUnit(r.Context(), id, store.UnitUpdate{Name: &u.Name, Code: &u.Code, Type: &u.Type,
+		RegionCode: &u.RegionCode, HeadPosition: &u.HeadPosition})
 	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		d, derr := s.editUnitData(r, id, &f)
-		if derr != nil {
-			return derr
-		}
-		d.applyErrors(err, d.Fields)
-		return s.render(w, r, status, "unit_form", d)
+		return s.renderInvalid(w, r, err, "unit_form", func() (formPage, []field, error) {
+			d, err := s.editUnitData(r, id, &u)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Fields, nil
+		})
 	}
 	return s.redirect(w, r, "/unit/"+strconv.FormatInt(id, 10), "saved")
 }
 
 // unitMove moves a unit and its subtree under another parent.
 func (s *Server) unitMove(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -354,8 +347,8 @@ func (s *Server) unitMove(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	parent := formID(r.PostFormValue("parent"))
-	if code := strings.TrimSpace(r.PostFormValue("parent_code")); code != "" {
+	parent := f.id("parent")
+	if code := f.trim("parent_code"); code != "" {
 		u, err := s.store.Unit(ctx, id)
 		if err != nil {
 			return err
@@ -403,16 +396,10 @@ func (s *Server) unitClose(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if err := s.store.CloseUnit(r.Context(), id); err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		d, derr := s.unitData(r, s.newPage(r, ""), id)
-		if derr != nil {
-			return derr
-		}
-		d.applyErrors(err, nil)
-		return s.render(w, r, status, "unit", d)
+		return s.renderInvalid(w, r, err, "unit", func() (formPage, []field, error) {
+			d, err := s.unitData(r, s.newPage(r, ""), id)
+			return d, nil, err
+		})
 	}
 	return s.redirect(w, r, "/unit/"+strconv.FormatInt(id, 10), "unit_closed")
 }

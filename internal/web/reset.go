@@ -50,7 +50,7 @@ func (s *Server) forgotForm(w http.ResponseWriter, r *http.Request) error {
 // forgotSubmit e-mails a reset link to a staff account with an e-mail
 // address, within the limit, and always answers the same way.
 func (s *Server) forgotSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	ctx, in, now := r.Context(), info(r), s.now()
@@ -125,7 +125,7 @@ func (s *Server) resetForm(w http.ResponseWriter, r *http.Request) error {
 // account with TOTP, the second factor is right. A wrong code counts as a
 // failed sign-in, with the same slow-down.
 func (s *Server) resetSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	if _, err := parseForm(w, r); err != nil {
 		return err
 	}
 	ctx, in, now := r.Context(), info(r), s.now()

@@ -151,30 +151,17 @@ func (s *Server) tenantNewForm(w http.ResponseWriter, r *http.Request) error {
 
 // tenantCreate adds a government below the one its code implies.
 func (s *Server) tenantCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
-	t := &netra.Tenant{Code: r.PostFormValue("code"), Name: r.PostFormValue("name")}
+	t := &netra.Tenant{Code: f.get("code"), Name: f.get("name")}
 	if err := s.store.CreateTenant(r.Context(), t); err != nil {
-		if status, ok := formStatus(err); ok {
+		return s.renderInvalid(w, r, err, "tenant_form", func() (formPage, []field, error) {
 			p := s.newPage(r, "tenant.new.title")
 			fields := s.tenantFields(p, r)
-			p.applyErrors(err, fields)
-			return s.render(w, r, status, "tenant_form", &tenantFormPage{page: p, Fields: fields})
-		}
-		return err
+			return &tenantFormPage{page: p, Fields: fields}, fields, nil
+		})
 	}
 	return s.redirect(w, r, "/instansi/"+strconv.FormatInt(t.ID, 10), "saved")
-}
-
-// formStatus reports whether err belongs on the form that caused it (a
-// validation error, or a user error such as a conflict) and with which status.
-func formStatus(err error) (int, bool) {
-	if _, ok := netra.AsValidation(err); ok {
-		return http.StatusUnprocessableEntity, true
-	}
-	if _, ok := userText(err, langID); ok {
-		return statusOf(err), true
-	}
-	return 0, false
 }

@@ -78,29 +78,27 @@ func (s *Server) tokenList(w http.ResponseWriter, r *http.Request) error {
 
 // tokenCreate makes a token and shows its secret once.
 func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
+	role, tenantID, unitID, err := s.grantFromForm(ctx, f)
 	// Every field error at once: the name's with the grant's.
-	err = joinInvalid(err, tokenNameError(r.PostFormValue("name")))
+	err = joinInvalid(err, tokenNameError(f.get("name")))
 	var secret string
 	if err == nil {
-		days, _ := strconv.Atoi(r.PostFormValue("days"))
-		secret, _, err = s.createToken(ctx, r.PostFormValue("name"), role, tenantID, unitID, days)
+		days, _ := strconv.Atoi(f.get("days")) // not a number: no expiry, as "0"
+		secret, _, err = s.createToken(ctx, f.get("name"), role, tenantID, unitID, days)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		d, derr := s.tokenData(r)
-		if derr != nil {
-			return derr
-		}
-		d.applyErrors(err, d.Fields)
-		return s.render(w, r, status, "tokens", d)
+		return s.renderInvalid(w, r, err, "tokens", func() (formPage, []field, error) {
+			d, err := s.tokenData(r)
+			if err != nil {
+				return nil, nil, err
+			}
+			return d, d.Fields, nil
+		})
 	}
 	d, err := s.tokenData(r)
 	if err != nil {

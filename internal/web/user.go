@@ -34,74 +34,48 @@ func (s *Server) userList(w http.ResponseWriter, r *http.Request) error {
 // new user, a user, or an API token).
 func (s *Server) grantFields(r *http.Request, p *page, forToken bool) ([]field, error) {
 	a := info(r).actor
-	// Least privilege: no role is chosen until the admin chooses one (the
-	// empty first option; submitting it is a field error).
-	roles := []string{"", p.T("grant.role.choose")}
-	for _, role := range netra.Roles {
-		if role == netra.RoleEmployee || (role == netra.RoleSuperAdmin && (forToken || !a.IsSuperAdmin())) {
-			continue
-		}
-		roles = append(roles, string(role), role.Label(p.Lang))
-	}
 	ts, err := s.store.Tenants(r.Context())
 	if err != nil {
 		return nil, err
 	}
 	sc := a.ScopeFor(netra.PermUserManage)
-	tenants := []string{}
+	var tenants []store.TenantSummary
 	for _, t := range ts {
 		if sc.ReachesTenant(t.ID, tenantPathOf(t.Code)) {
-			tenants = append(tenants, strconv.FormatInt(t.ID, 10), t.Code+" — "+t.Name)
+			tenants = append(tenants, t)
 		}
 	}
 	cur := func(n string) string { return r.FormValue(n) }
 	return []field{
-		{Name: "role", Label: p.T("grant.role"), Type: "select", Required: true, Options: options(cur("role"), roles...)},
-		{Name: "tenant", Label: p.T("grant.tenant"), Hint: p.T("grant.tenant.hint"), Type: "select", Options: options(cur("tenant"), tenants...)},
+		// Least privilege: no role is chosen until the admin chooses one (the
+		// empty first option; submitting it is a field error).
+		{Name: "role", Label: p.T("grant.role"), Type: "select", Required: true,
+			Options: roleOptions(p, cur("role"), p.T("grant.role.choose"), !forToken && a.IsSuperAdmin())},
+		{Name: "tenant", Label: p.T("grant.tenant"), Hint: p.T("grant.tenant.hint"), Type: "select", Options: tenantOptions(tenants, cur("tenant"), "", true)},
 		{Name: "unit", Label: p.T("grant.unit"), Hint: p.T("grant.unit.hint"), Type: "text", Value: cur("unit"), MaxLength: 64},
 	}, nil
 }
 
 // grantFromForm reads a grant's role, government and unit (by code).
-func (s *Server) grantFromForm(ctx context.Context, r *http.Request) (netra.Role, int64, int64, error) {
-	role := netra.Role(r.PostFormValue("role"))
-	tenantID := formID(r.PostFormValue("tenant"))
-	var v netra.ValidationError
+func (s *Server) grantFromForm(ctx context.Context, f *form) (netra.Role, int64, int64, error) {
+	role := netra.Role(f.get("role"))
+	tenantID := f.id("tenant")
 	if !role.Valid() || role == netra.RoleEmployee {
-		v.Add("role", netra.Msg("Pilih peran.", "Choose a role."))
+		f.invalid("role", netra.Msg("Pilih peran.", "Choose a role."))
 	}
 	if role != netra.RoleSuperAdmin && tenantID == 0 {
-		v.Add("tenant", netra.Msg("Pilih instansi untuk peran ini.", "Choose a government for this role."))
+		f.invalid("tenant", netra.Msg("Pilih instansi untuk peran ini.", "Choose a government for this role."))
 	}
 	var unitID int64
-	if code := strings.TrimSpace(r.PostFormValue("unit")); code != "" && tenantID != 0 {
+	if code := f.trim("unit"); code != "" && tenantID != 0 {
 		u, err := s.store.UnitByCode(ctx, tenantID, code)
 		if err != nil {
-			v.Add("unit", netra.Msg("Tidak ada unit dengan kode "+code+" di instansi ini.", "No unit has the code "+code+" in this government."))
+			f.invalid("unit", netra.Msg("Tidak ada unit dengan kode "+code+" di instansi ini.", "No unit has the code "+code+" in this government."))
 		} else {
 			unitID = u.ID
 		}
 	}
-	return role, tenantID, unitID, v.Err()
-}
-
-// joinInvalid merges validation errors, so that a form reports every field
-// error at once; any other error wins as it is.
-func joinInvalid(errs ...error) error {
-	var all netra.ValidationError
-	for _, e := range errs {
-		if e == nil {
-			continue
-		}
-		ve, ok := netra.AsValidation(e)
-		if !ok {
-			return e
-		}
-		for f, m := range ve.Fields {
-			all.Add(f, m)
-		}
-	}
-	return all.Err()
+	return role, tenantID, unitID, f.err()
 }
 
 type userFormPage struct {
@@ -138,13 +112,14 @@ func newPassword() string {
 // userCreate adds a staff user with a generated initial password and their
 // first role, and shows the password once.
 func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()
-	u := &netra.User{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Email: r.PostFormValue("email"),
+	u := &netra.User{Username: f.get("username"), Name: f.get("name"), Email: f.get("email"),
 		MustChangePassword: true} // the administrator sees the password: the user replaces it first
-	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
+	role, tenantID, unitID, err := s.grantFromForm(ctx, f)
 	if err := joinInvalid(u.Validate(), err); err != nil {
 		return s.userFormFailed(w, r, err)
 	}
@@ -160,21 +135,18 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) userFormFailed(w http.ResponseWriter, r *http.Request, err error) error {
-	status, ok := formStatus(err)
-	if !ok {
-		return err
-	}
-	p := s.newPage(r, "user.new.title")
-	g, gerr := s.grantFields(r, p, false)
-	if gerr != nil {
-		return gerr
-	}
-	d := &userFormPage{page: p, Fields: userFields(p, r), Grant: g}
-	all := append(append([]field{}, d.Fields...), d.Grant...)
-	p.applyErrors(err, all)
-	copy(d.Fields, all[:len(d.Fields)])
-	copy(d.Grant, all[len(d.Fields):])
-	return s.render(w, r, status, "user_form", d)
+	return s.renderInvalid(w, r, err, "user_form", func() (formPage, []field, error) {
+		p := s.newPage(r, "user.new.title")
+		g, err := s.grantFields(r, p, false)
+		if err != nil {
+			return nil, nil, err
+		}
+		// One array behind both groups, so that the errors land on both
+		// and the summary lists the user's fields before the grant's.
+		all := append(userFields(p, r), g...)
+		n := len(all) - len(g)
+		return &userFormPage{page: p, Fields: all[:n:n], Grant: all[n:]}, all, nil
+	})
 }
 
 type userPage struct {
@@ -224,7 +196,8 @@ func (s *Server) userPage(w http.ResponseWriter, r *http.Request) error {
 
 // userGrant gives a user another role.
 func (s *Server) userGrant(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	id, err := pathID(r, "id")
@@ -235,27 +208,24 @@ func (s *Server) userGrant(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	role, tenantID, unitID, err := s.grantFromForm(ctx, r)
+	role, tenantID, unitID, err := s.grantFromForm(ctx, f)
 	if err == nil {
 		err = s.store.Grant(ctx, id, role, tenantID, unitID)
 	}
 	if err != nil {
-		status, ok := formStatus(err)
-		if !ok {
-			return err
-		}
-		u, manages, uerr := s.store.User(ctx, id)
-		if uerr != nil {
-			return uerr
-		}
-		p := s.newPage(r, "")
-		p.Title = u.Name
-		g, gerr := s.grantFields(r, p, false)
-		if gerr != nil {
-			return gerr
-		}
-		p.applyErrors(err, g)
-		return s.render(w, r, status, "user", &userPage{page: p, Target: u, Grant: g, CanManage: manages && u.ID != info(r).actor.UserID})
+		return s.renderInvalid(w, r, err, "user", func() (formPage, []field, error) {
+			u, manages, err := s.store.User(ctx, id)
+			if err != nil {
+				return nil, nil, err
+			}
+			p := s.newPage(r, "")
+			p.Title = u.Name
+			g, err := s.grantFields(r, p, false)
+			if err != nil {
+				return nil, nil, err
+			}
+			return &userPage{page: p, Target: u, Grant: g, CanManage: manages && u.ID != info(r).actor.UserID}, g, nil
+		})
 	}
 	return s.redirect(w, r, "/pengguna/"+strconv.FormatInt(id, 10), "role_granted")
 }
@@ -352,7 +322,8 @@ func (s *Server) userResetTOTP(w http.ResponseWriter, r *http.Request) error {
 
 // userSetStatus disables or enables an account; disabling ends its sessions.
 func (s *Server) userSetStatus(w http.ResponseWriter, r *http.Request) error {
-	if err := parseForm(w, r); err != nil {
+	f, err := parseForm(w, r)
+	if err != nil {
 		return err
 	}
 	id, err := s.otherUser(r)
@@ -360,7 +331,7 @@ func (s *Server) userSetStatus(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var disable bool
-	switch r.PostFormValue("status") {
+	switch f.get("status") {
 	case "disable":
 		disable = true
 	case "enable":
