@@ -179,3 +179,11 @@ func TestAuditHashCoversEveryField(t *testing.T) {
 		}
 	}
 }
+
+func TestTenantPath(t *testing.T) {
+	for code, want := range map[string]string{"00": "/00/", "62": "/00/62/", "62.71": "/00/62/62.71/"} {
+		if got := (&Tenant{Code: code}).Path(); got != want {
+			t.Errorf("Tenant{%s}.Path() = %q, want %q", code, got, want)
+		}
+	}
+}

@@ -102,3 +102,18 @@ func (t *Tenant) Validate() error {
 	}
 	return v.Err()
 }
+
+// Path returns the tenant's materialised path, the chain of Kemendagri codes
+// from the nation down ("62.71" → "/00/62/62.71/"), the form in which scopes
+// are checked and which the store keeps for range scans. It follows from the
+// code alone.
+func (t *Tenant) Path() string { return TenantPath(t.Code) }
+
+// TenantPath returns the materialised path of the tenant with code.
+func TenantPath(code string) string {
+	var parts []string
+	for c := code; c != ""; c = ParentCode(c) {
+		parts = append([]string{c}, parts...)
+	}
+	return "/" + strings.Join(parts, "/") + "/"
+}

@@ -79,15 +79,7 @@ func as(s *store.Store, t *testing.T, role netra.Role, tenant *netra.Tenant, uni
 	return netra.WithActor(context.Background(), &netra.Actor{UserID: 999, Label: "user:test", Grants: []netra.Grant{g}})
 }
 
-func tenantPath(t *netra.Tenant) string {
-	switch t.Level {
-	case netra.LevelNational:
-		return "/00/"
-	case netra.LevelProvince:
-		return "/00/" + t.Code + "/"
-	}
-	return "/00/" + netra.ParentCode(t.Code) + "/" + t.Code + "/"
-}
+func tenantPath(t *netra.Tenant) string { return t.Path() }
 
 func TestMigrateTwiceAndVersion(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {

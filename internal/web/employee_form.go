@@ -27,7 +27,7 @@ func (s *Server) writableTenants(r *http.Request) ([]store.TenantSummary, error)
 	sc := info(r).actor.ScopeFor(netra.PermEmployeeWrite)
 	var out []store.TenantSummary
 	for _, t := range ts {
-		if sc.ReachesTenant(t.ID, tenantPathOf(t.Code)) {
+		if sc.ReachesTenant(t.ID, t.Path()) {
 			out = append(out, t)
 		}
 	}

@@ -50,7 +50,7 @@ func (s *Server) importTenants(r *http.Request) ([]store.TenantSummary, error) {
 	sc := info(r).actor.ScopeFor(netra.PermImport)
 	var out []store.TenantSummary
 	for _, t := range ts {
-		if sc.ReachesTenant(t.ID, tenantPathOf(t.Code)) {
+		if sc.ReachesTenant(t.ID, t.Path()) {
 			out = append(out, t)
 		}
 	}
@@ -203,7 +203,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r, "")
 	d := &importPage{page: p, Import: im, Tenant: t, Percent: int(im.Progress()*100 + 0.5),
 		PollURL: "/api/v1/imports/" + strconv.FormatInt(id, 10), ErrorMsg: im.Error.In(p.Lang),
-		Partial: !info(r).actor.ScopeFor(netra.PermImport).CoversTenant(tenantPathOf(t.Code))}
+		Partial: !info(r).actor.ScopeFor(netra.PermImport).CoversTenant(t.Path())}
 	switch im.Status {
 	case store.ImportQueued, store.ImportRunning:
 		d.Running, p.Refresh = true, 2

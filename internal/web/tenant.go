@@ -9,29 +9,17 @@ import (
 	"github.com/netra-id/netra/internal/store"
 )
 
-// tenantPathOf returns the materialised path of the tenant with a
-// Kemendagri code ("62.71" → "/00/62/62.71/"): the store builds tenant
-// paths from the chain of parent codes, so the web layer can check a scope
-// without another query.
-func tenantPathOf(code string) string {
-	var parts []string
-	for c := code; c != ""; c = netra.ParentCode(c) {
-		parts = append([]string{c}, parts...)
-	}
-	return "/" + strings.Join(parts, "/") + "/"
-}
-
 // covers reports whether the actor may exercise p on a unit of tenant t.
 func covers(a *netra.Actor, p netra.Permission, t *netra.Tenant, unitPath string) bool {
 	if a == nil {
 		return false
 	}
-	return a.ScopeFor(p).CoversUnit(t.ID, tenantPathOf(t.Code), unitPath)
+	return a.ScopeFor(p).CoversUnit(t.ID, t.Path(), unitPath)
 }
 
 // coversTenant reports whether the actor may exercise p on the whole of t.
 func coversTenant(a *netra.Actor, p netra.Permission, t *netra.Tenant) bool {
-	return a != nil && a.ScopeFor(p).CoversTenant(tenantPathOf(t.Code))
+	return a != nil && a.ScopeFor(p).CoversTenant(t.Path())
 }
 
 type tenantListPage struct {
@@ -90,8 +78,8 @@ func (s *Server) tenantPage(w http.ResponseWriter, r *http.Request) error {
 	p := s.newPage(r, "")
 	p.Title = t.Name
 	d := &tenantPage{page: p, Tenant: t, CanManage: coversTenant(a, netra.PermUnitManage, t),
-		CanImport:  a.ScopeFor(netra.PermImport).ReachesTenant(t.ID, tenantPathOf(t.Code)),
-		CanUsers:   a.ScopeFor(netra.PermUserManage).ReachesTenant(t.ID, tenantPathOf(t.Code)),
+		CanImport:  a.ScopeFor(netra.PermImport).ReachesTenant(t.ID, t.Path()),
+		CanUsers:   a.ScopeFor(netra.PermUserManage).ReachesTenant(t.ID, t.Path()),
 		CanReadEmp: a.Can(netra.PermEmployeeRead)}
 	for i := range ts {
 		switch {

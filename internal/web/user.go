@@ -41,7 +41,7 @@ func (s *Server) grantFields(r *http.Request, p *page, forToken bool) ([]field, 
 	sc := a.ScopeFor(netra.PermUserManage)
 	var tenants []store.TenantSummary
 	for _, t := range ts {
-		if sc.ReachesTenant(t.ID, tenantPathOf(t.Code)) {
+		if sc.ReachesTenant(t.ID, t.Path()) {
 			tenants = append(tenants, t)
 		}
 	}
