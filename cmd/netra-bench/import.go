@@ -277,7 +277,7 @@ func phase(ctx context.Context, args []string, stderr io.Writer) (phaseResult, e
 		}
 		res.Rows, res.Rejected = im.Inserted, im.Rejected
 	case "bare":
-		n, err := bareLoad(ctx, s, f, units)
+		n, err := bareLoad(ctx, s, *dbURL, f, units)
 		if err != nil {
 			return res, err
 		}
@@ -327,7 +327,7 @@ func setup(ctx context.Context, s *store.Store) (govUnits, error) {
 // bareLoad reads the CSV with the least work that still produces the same
 // rows (columns by position, units by map lookup) and hands them to the
 // store's bare loader.
-func bareLoad(ctx context.Context, s *store.Store, f io.Reader, units govUnits) (int64, error) {
+func bareLoad(ctx context.Context, s *store.Store, dbURL string, f io.Reader, units govUnits) (int64, error) {
 	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
 	r.ReuseRecord = true
 	r.FieldsPerRecord = -1
@@ -383,7 +383,7 @@ func bareLoad(ctx context.Context, s *store.Store, f io.Reader, units govUnits) 
 			strings.ToLower(rec[col[roster.ColPositionType]]), units[gov][rec[col[roster.ColUnitCode]]],
 			rec[col[roster.ColEmail]], rec[col[roster.ColPhone]], "active", birth, sex, nil, now, now}, true
 	}
-	n, err := s.BareLoadEmployees(ctx, next)
+	n, err := bareInsert(ctx, dbURL, next)
 	if readErr != nil {
 		return n, readErr
 	}

@@ -93,7 +93,12 @@ func benchList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		fmt.Fprintf(stdout, "  %-45s first %6.1f ms  p50 %6.1f ms  p95 %6.1f ms  (matches: %d)\n", c.name, first, p50, p95, total)
 	}
-	bf, b50, b95, err := timeIt(*n, func() error { return s.BarePage(ctx) })
+	bare, err := openBare(*dbURL)
+	if err != nil {
+		return err
+	}
+	defer bare.Close()
+	bf, b50, b95, err := timeIt(*n, func() error { return barePage(ctx, bare) })
 	if err != nil {
 		return err
 	}
