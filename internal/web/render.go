@@ -113,21 +113,13 @@ func (p *page) Birth(t time.Time) string { return formatBirthDate(p.Lang, t) }
 // Can reports whether the signed-in actor holds a permission anywhere.
 func (p *page) Can(perm string) bool { return p.Actor != nil && p.Actor.Can(netra.Permission(perm)) }
 
-// Label returns the name of a domain value (role, unit type, employment
-// type, position type, status, tenant level) in the page's language.
+// Label returns the name of a domain value in the page's language: any
+// value with a Label(lang) method (roles, unit types, employment and
+// position types, statuses, tenant levels, and every enum after them) or
+// a bilingual Message.
 func (p *page) Label(v any) string {
 	switch x := v.(type) {
-	case netra.Role:
-		return x.Label(p.Lang)
-	case netra.UnitType:
-		return x.Label(p.Lang)
-	case netra.EmploymentType:
-		return x.Label(p.Lang)
-	case netra.PositionType:
-		return x.Label(p.Lang)
-	case netra.EmployeeStatus:
-		return x.Label(p.Lang)
-	case netra.TenantLevel:
+	case interface{ Label(lang string) string }:
 		return x.Label(p.Lang)
 	case netra.Message:
 		return x.In(p.Lang)
