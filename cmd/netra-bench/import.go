@@ -311,7 +311,7 @@ func setup(ctx context.Context, s *store.Store) (govUnits, error) {
 		if _, err := s.CreateUnitTree(ctx, t.ID, demo.Seeds(synth.UnitTree(g, w))); err != nil {
 			return nil, err
 		}
-		units, err := s.Units(ctx, store.UnitFilter{TenantID: t.ID, IncludeClosed: true, Limit: 100000})
+		units, err := s.Units(ctx, netra.UnitFilter{TenantID: t.ID, IncludeClosed: true, Limit: 100000})
 		if err != nil {
 			return nil, err
 		}

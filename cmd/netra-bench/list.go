@@ -35,7 +35,7 @@ func benchList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	units, err := s.Units(sys, store.UnitFilter{TenantID: city.ID, Search: "Dinas Pendidikan"})
+	units, err := s.Units(sys, netra.UnitFilter{TenantID: city.ID, Search: "Dinas Pendidikan"})
 	if err != nil || len(units) == 0 {
 		return fmt.Errorf("no Dinas Pendidikan in %s: %v", city.Code, err)
 	}
@@ -53,30 +53,30 @@ func benchList(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	national := netra.WithActor(ctx, &netra.Actor{UserID: 3, Label: "bench", Grants: []netra.Grant{{Role: netra.RoleLeader,
 		TenantID: nat.ID, TenantPath: "/00/"}}})
-	first, err := s.Employees(sys, store.EmployeeFilter{Limit: 50})
+	first, err := s.Employees(sys, netra.EmployeeFilter{Limit: 50})
 	if err != nil {
 		return err
 	}
-	deep, err := s.Employees(sys, store.EmployeeFilter{TenantID: city.ID, Limit: 500})
+	deep, err := s.Employees(sys, netra.EmployeeFilter{TenantID: city.ID, Limit: 500})
 	if err != nil {
 		return err
 	}
 	cases := []struct {
 		name string
 		ctx  context.Context
-		f    store.EmployeeFilter
+		f    netra.EmployeeFilter
 	}{
-		{"national, first page (super admin)", sys, store.EmployeeFilter{}},
-		{"national, name search \"siti\"", sys, store.EmployeeFilter{Search: "siti"}},
-		{"national, NIP prefix", sys, store.EmployeeFilter{Search: first.Employees[0].NIP[:10]}},
-		{"national leader, first page", national, store.EmployeeFilter{}},
-		{"one province (admin), first page", provAdmin, store.EmployeeFilter{}},
-		{"one province, name search \"siti\"", provAdmin, store.EmployeeFilter{Search: "siti"}},
-		{"one city (tenant admin), first page", admin, store.EmployeeFilter{TenantID: city.ID}},
-		{"one city, name search \"budi\"", admin, store.EmployeeFilter{TenantID: city.ID, Search: "budi"}},
-		{"one city, unit subtree (Dinas Pendidikan)", admin, store.EmployeeFilter{TenantID: city.ID, UnitID: units[0].ID}},
-		{"one city, PPPK fungsional", admin, store.EmployeeFilter{TenantID: city.ID, Type: netra.PPPK, PositionType: netra.Fungsional}},
-		{"one city, page after 500", admin, store.EmployeeFilter{TenantID: city.ID, After: deep.Next}},
+		{"national, first page (super admin)", sys, netra.EmployeeFilter{}},
+		{"national, name search \"siti\"", sys, netra.EmployeeFilter{Search: "siti"}},
+		{"national, NIP prefix", sys, netra.EmployeeFilter{Search: first.Employees[0].NIP[:10]}},
+		{"national leader, first page", national, netra.EmployeeFilter{}},
+		{"one province (admin), first page", provAdmin, netra.EmployeeFilter{}},
+		{"one province, name search \"siti\"", provAdmin, netra.EmployeeFilter{Search: "siti"}},
+		{"one city (tenant admin), first page", admin, netra.EmployeeFilter{TenantID: city.ID}},
+		{"one city, name search \"budi\"", admin, netra.EmployeeFilter{TenantID: city.ID, Search: "budi"}},
+		{"one city, unit subtree (Dinas Pendidikan)", admin, netra.EmployeeFilter{TenantID: city.ID, UnitID: units[0].ID}},
+		{"one city, PPPK fungsional", admin, netra.EmployeeFilter{TenantID: city.ID, Type: netra.PPPK, PositionType: netra.Fungsional}},
+		{"one city, page after 500", admin, netra.EmployeeFilter{TenantID: city.ID, After: deep.Next}},
 	}
 	fmt.Fprintf(stdout, "employee list on %s (%s), %d runs each, 50 rows a page with the capped count\n", s.URL(), s.Dialect(), *n)
 	for _, c := range cases {

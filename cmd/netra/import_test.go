@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"github.com/netra-id/netra"
 	"io"
 	"io/fs"
 	"os"
@@ -16,7 +17,6 @@ import (
 	"time"
 
 	"github.com/netra-id/netra/internal/roster"
-	"github.com/netra-id/netra/internal/store"
 )
 
 // smallRoster returns a roster of four employees of Kota Palangka Raya
@@ -118,7 +118,7 @@ func TestImportEmployees(t *testing.T) {
 			}
 			employees := func(search string) int {
 				t.Helper()
-				page, err := s.Employees(sys, store.EmployeeFilter{TenantID: city.ID, Search: search, Limit: 1})
+				page, err := s.Employees(sys, netra.EmployeeFilter{TenantID: city.ID, Search: search, Limit: 1})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -18,7 +18,6 @@ import (
 
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/imports"
-	"github.com/netra-id/netra/internal/store"
 	"github.com/netra-id/netra/internal/store/storetest"
 )
 
@@ -247,7 +246,7 @@ func TestServeFailsInterruptedImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A foreground import (netra import) killed in the middle: no job will finish it.
-	im := &store.Import{TenantID: tn.ID, Filename: "pegawai.csv"}
+	im := &netra.Import{TenantID: tn.ID, Filename: "pegawai.csv"}
 	if err := s.CreateImport(sys, im, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +275,7 @@ func TestServeFailsInterruptedImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != store.ImportFailed || got.Error != imports.Interrupted {
+	if got.Status != netra.ImportFailed || got.Error != imports.Interrupted {
 		t.Errorf("the interrupted import is %s %q, want failed: %q", got.Status, got.Error.ID, imports.Interrupted.ID)
 	}
 	if !strings.Contains(logs.String(), "interrupted imports marked failed") {

@@ -121,7 +121,7 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 		if g.employees == 0 {
 			continue
 		}
-		n, _, err := s.CountEmployees(ctx, store.EmployeeFilter{TenantID: t.ID})
+		n, _, err := s.CountEmployees(ctx, netra.EmployeeFilter{TenantID: t.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -150,7 +150,7 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 	if err != nil {
 		return nil, err
 	}
-	page, err := s.Employees(ctx, store.EmployeeFilter{TenantID: city.ID, Status: netra.StatusActive, Limit: 50})
+	page, err := s.Employees(ctx, netra.EmployeeFilter{TenantID: city.ID, Status: netra.StatusActive, Limit: 50})
 	if err != nil {
 		return nil, err
 	}

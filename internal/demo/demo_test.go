@@ -47,7 +47,7 @@ func TestDemoLoadsOnceAndAgainChangesNothing(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		units, err := s.Units(sys, store.UnitFilter{TenantID: city.ID, Search: "Pahandut"})
+		units, err := s.Units(sys, netra.UnitFilter{TenantID: city.ID, Search: "Pahandut"})
 		if err != nil || len(units) == 0 {
 			t.Fatalf("Kecamatan Pahandut missing: %v %v", units, err)
 		}

@@ -43,7 +43,7 @@ func (r *Runner) now() time.Time { return r.Store.Clock().Now() }
 // Submit stores an uploaded roster for a tenant and queues its import. A
 // file that cannot be read at all is refused with a *roster.FileError and
 // leaves nothing behind.
-func (r *Runner) Submit(ctx context.Context, tenantID int64, filename string, body io.Reader) (*store.Import, error) {
+func (r *Runner) Submit(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
 	im, err := r.stage(ctx, tenantID, filename, body)
 	if err != nil {
 		return nil, err
@@ -56,7 +56,7 @@ func (r *Runner) Submit(ctx context.Context, tenantID int64, filename string, bo
 }
 
 // stage copies the upload to blob storage, hashing it, and checks its header.
-func (r *Runner) stage(ctx context.Context, tenantID int64, filename string, body io.Reader) (*store.Import, error) {
+func (r *Runner) stage(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
 	var rnd [8]byte
 	_, _ = rand.Read(rnd[:])
 	key := "imports/" + r.now().Format("2006/01/02") + "/" + hex.EncodeToString(rnd[:]) + path.Ext(path.Base(filename))
@@ -65,7 +65,7 @@ func (r *Runner) stage(ctx context.Context, tenantID int64, filename string, bod
 	if err != nil {
 		return nil, fmt.Errorf("imports: store upload: %w", err)
 	}
-	im := &store.Import{TenantID: tenantID, Filename: path.Base(filename), BlobKey: key, SizeBytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}
+	im := &netra.Import{TenantID: tenantID, Filename: path.Base(filename), BlobKey: key, SizeBytes: n, SHA256: hex.EncodeToString(h.Sum(nil))}
 	f, err := r.Blobs.Get(ctx, key)
 	if err != nil {
 		return nil, err
@@ -82,7 +82,7 @@ func (r *Runner) stage(ctx context.Context, tenantID int64, filename string, bod
 
 // ImportFile imports a roster at once, as the actor in ctx, through the same
 // path as a queued import, and returns the finished import.
-func (r *Runner) ImportFile(ctx context.Context, tenantID int64, filename string, body io.Reader) (*store.Import, error) {
+func (r *Runner) ImportFile(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
 	im, err := r.stage(ctx, tenantID, filename, body)
 	if err != nil {
 		return nil, err
@@ -124,11 +124,11 @@ func (r *Runner) Handler() jobs.Handler {
 		if err != nil {
 			return jobs.Permanent{Err: err}
 		}
-		if im.Status == store.ImportDone || im.Status == store.ImportFailed {
+		if im.Status == netra.ImportDone || im.Status == netra.ImportFailed {
 			return nil
 		}
-		if im.Status == store.ImportRunning {
-			return r.finish(sys, im, store.ImportFailed, Interrupted)
+		if im.Status == netra.ImportRunning {
+			return r.finish(sys, im, netra.ImportFailed, Interrupted)
 		}
 		// As whoever started it, user or API token: a token limited to a
 		// unit subtree imports into that subtree only.
@@ -145,7 +145,7 @@ func (r *Runner) Handler() jobs.Handler {
 // batch is one transaction's worth of parsed rows.
 type batch struct {
 	rows      []store.ImportRow
-	problems  []store.ImportProblem
+	problems  []netra.ImportProblem
 	readBytes int64
 	rowsRead  int64
 }
@@ -153,7 +153,7 @@ type batch struct {
 // Run reads the import's file and writes it in batches. Parsing runs in its
 // own goroutine so that on two cores it overlaps with the database work.
 // A file that turns out unreadable marks the import failed with its message.
-func (r *Runner) Run(ctx context.Context, im *store.Import) error {
+func (r *Runner) Run(ctx context.Context, im *netra.Import) error {
 	imp, err := r.Store.NewImporter(ctx, im)
 	if err != nil {
 		return err
@@ -190,7 +190,7 @@ func (r *Runner) Run(ctx context.Context, im *store.Import) error {
 			p, problems := roster.ParseRow(row, now)
 			if len(problems) > 0 {
 				for _, e := range problems {
-					b.problems = append(b.problems, store.ImportProblem{Line: int64(e.Line), Column: e.Column, Value: e.Value, Reason: e.Reason})
+					b.problems = append(b.problems, netra.ImportProblem{Line: int64(e.Line), Column: e.Column, Value: e.Value, Reason: e.Reason})
 				}
 			} else {
 				b.rows = append(b.rows, store.ImportRow{Line: int64(row.Line), Employee: p.Employee,
@@ -227,7 +227,7 @@ func (r *Runner) Run(ctx context.Context, im *store.Import) error {
 	if err := imp.Flush(ctx); err != nil {
 		return r.fail(context.WithoutCancel(ctx), im, err)
 	}
-	return r.finish(ctx, im, store.ImportDone, netra.Message{})
+	return r.finish(ctx, im, netra.ImportDone, netra.Message{})
 }
 
 // finish records how the import ended and then deletes the uploaded file:
@@ -235,7 +235,7 @@ func (r *Runner) Run(ctx context.Context, im *store.Import) error {
 // nothing reads it again (the refused cells are kept in the database). A
 // file that cannot be deleted is left for the next start's sweep to report,
 // never a reason to fail an import that succeeded.
-func (r *Runner) finish(ctx context.Context, im *store.Import, status string, msg netra.Message) error {
+func (r *Runner) finish(ctx context.Context, im *netra.Import, status string, msg netra.Message) error {
 	if err := r.Store.FinishImport(ctx, im, status, msg); err != nil {
 		return err
 	}
@@ -246,13 +246,13 @@ func (r *Runner) finish(ctx context.Context, im *store.Import, status string, ms
 }
 
 // fail marks the import failed with a message for the user.
-func (r *Runner) fail(ctx context.Context, im *store.Import, cause error) error {
+func (r *Runner) fail(ctx context.Context, im *netra.Import, cause error) error {
 	msg := netra.Msg("Impor gagal karena kesalahan sistem; hubungi administrator.", "The import failed because of a system error; contact the administrator.")
 	var fe *roster.FileError
 	if errors.As(cause, &fe) {
 		msg = fe.Msg
 	}
-	if err := r.finish(ctx, im, store.ImportFailed, msg); err != nil {
+	if err := r.finish(ctx, im, netra.ImportFailed, msg); err != nil {
 		return errors.Join(cause, err)
 	}
 	return cause
@@ -267,7 +267,7 @@ func WriteProblemsCSV(ctx context.Context, w io.Writer, s *store.Store, importID
 	if err != nil {
 		return err
 	}
-	err = s.EachImportProblem(ctx, importID, "csv", func(p store.ImportProblem) error {
+	err = s.EachImportProblem(ctx, importID, "csv", func(p netra.ImportProblem) error {
 		return r.Write(roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: p.Reason})
 	})
 	if err != nil {

@@ -73,7 +73,7 @@ func TestImportReportsBadRowsAndIsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if im.Status != store.ImportDone || im.Inserted != 2 || im.Rejected != 3 || im.RowsRead != 5 {
+		if im.Status != netra.ImportDone || im.Inserted != 2 || im.Rejected != 3 || im.RowsRead != 5 {
 			t.Fatalf("first import: %+v", im)
 		}
 		// The uploaded roster is gone once the import ended; its refused
@@ -112,7 +112,7 @@ func TestImportReportsBadRowsAndIsIdempotent(t *testing.T) {
 		if im3.Updated != 1 || im3.Unchanged != 1 {
 			t.Fatalf("third import: %+v", im3)
 		}
-		page, err := s.Employees(sys(), store.EmployeeFilter{Search: "siti"})
+		page, err := s.Employees(sys(), netra.EmployeeFilter{Search: "siti"})
 		if err != nil || len(page.Employees) != 1 || page.Employees[0].Golongan != "IV/a" {
 			t.Fatalf("after update: %+v %v", page, err)
 		}
@@ -238,7 +238,7 @@ func TestNationalRosterAcrossManyGovernments(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					page, err := s.Employees(ctx, store.EmployeeFilter{TenantID: tn.ID})
+					page, err := s.Employees(ctx, netra.EmployeeFilter{TenantID: tn.ID})
 					if err != nil || page.Total != n {
 						t.Errorf("%s: %d employees, want %d (%v)", code, page.Total, n, err)
 					}

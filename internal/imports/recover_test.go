@@ -38,7 +38,7 @@ func TestInterruptedImportsFail(t *testing.T) {
 
 		// submit queues an import and, with a worker name, lets that worker
 		// claim it and start it, as a server does before it is killed.
-		submit := func(worker string) *store.Import {
+		submit := func(worker string) *netra.Import {
 			t.Helper()
 			im, err := f.r.Submit(ctx, f.city.ID, "pegawai.csv", strings.NewReader(roster))
 			if err != nil {
@@ -57,7 +57,7 @@ func TestInterruptedImportsFail(t *testing.T) {
 		killed := submit(deadWorker)                                          // this host, process gone
 		elsewhere := submit("other-node:4242:7")                              // another node, lease live
 		queued := submit("")                                                  // not started yet
-		foreground := &store.Import{TenantID: f.city.ID, Filename: "cli.csv"} // netra import, killed
+		foreground := &netra.Import{TenantID: f.city.ID, Filename: "cli.csv"} // netra import, killed
 		if err := s.CreateImport(ctx, foreground, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -66,7 +66,7 @@ func TestInterruptedImportsFail(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Fatalf("recovered %d, %v; want 2", n, err)
 		}
-		status := func(im *store.Import) *store.Import {
+		status := func(im *netra.Import) *netra.Import {
 			t.Helper()
 			got, err := s.Import(ctx, im.ID)
 			if err != nil {
@@ -74,15 +74,15 @@ func TestInterruptedImportsFail(t *testing.T) {
 			}
 			return got
 		}
-		for _, im := range []*store.Import{killed, foreground} {
-			if got := status(im); got.Status != store.ImportFailed || got.Error != imports.Interrupted {
+		for _, im := range []*netra.Import{killed, foreground} {
+			if got := status(im); got.Status != netra.ImportFailed || got.Error != imports.Interrupted {
 				t.Errorf("import %s: %s %q, want failed as interrupted", im.Filename, got.Status, got.Error.EN)
 			}
 		}
-		if got := status(elsewhere); got.Status != store.ImportRunning {
+		if got := status(elsewhere); got.Status != netra.ImportRunning {
 			t.Errorf("import running under a live lease: %s", got.Status)
 		}
-		if got := status(queued); got.Status != store.ImportQueued {
+		if got := status(queued); got.Status != netra.ImportQueued {
 			t.Errorf("queued import: %s", got.Status)
 		}
 
@@ -94,10 +94,10 @@ func TestInterruptedImportsFail(t *testing.T) {
 		if _, err := w.RunOnce(ctx); err != nil {
 			t.Fatal(err)
 		}
-		if got := status(elsewhere); got.Status != store.ImportFailed || got.Error != imports.Interrupted {
+		if got := status(elsewhere); got.Status != netra.ImportFailed || got.Error != imports.Interrupted {
 			t.Errorf("import whose lease ran out: %s %q", got.Status, got.Error.EN)
 		}
-		if got := status(queued); got.Status != store.ImportDone || got.Inserted != 1 {
+		if got := status(queued); got.Status != netra.ImportDone || got.Inserted != 1 {
 			t.Errorf("queued import after the worker ran: %+v", got)
 		}
 		if n, err := f.r.RecoverInterrupted(ctx); err != nil || n != 0 {

@@ -309,18 +309,6 @@ func (s *Store) EmployeeHistory(ctx context.Context, id int64) ([]HistoryEntry, 
 	return out, rows.Err()
 }
 
-// EmployeeFilter selects employees; zero values are ignored.
-type EmployeeFilter struct {
-	TenantID     int64
-	UnitID       int64 // the unit and everything below it
-	Type         netra.EmploymentType
-	PositionType netra.PositionType
-	Status       netra.EmployeeStatus
-	Search       string // a NIP prefix (digits), or part of the name (its start for a nationwide scope with no tenant chosen)
-	After        string // keyset cursor from the previous page
-	Limit        int
-}
-
 // EmployeePage is one page of employees.
 type EmployeePage struct {
 	Employees []netra.Employee
@@ -338,7 +326,7 @@ const CountCap = 10000
 // any employee is recorded in the audit log, one entry naming the filter and
 // how many employees went out (never the employees themselves): the rows
 // carry NIPs, e-mail addresses, phone numbers and birth dates.
-func (s *Store) Employees(ctx context.Context, f EmployeeFilter) (*EmployeePage, error) {
+func (s *Store) Employees(ctx context.Context, f netra.EmployeeFilter) (*EmployeePage, error) {
 	page, err := s.employees(ctx, f, true)
 	if err != nil || len(page.Employees) == 0 {
 		return page, err
@@ -372,7 +360,7 @@ func (s *Store) Employees(ctx context.Context, f EmployeeFilter) (*EmployeePage,
 // CountEmployees counts, up to CountCap, the employees matching f that the
 // actor may read (more: there are more than CountCap), for the counters of
 // the home and unit pages. It hands out no employee, so it is not audited.
-func (s *Store) CountEmployees(ctx context.Context, f EmployeeFilter) (total int, more bool, err error) {
+func (s *Store) CountEmployees(ctx context.Context, f netra.EmployeeFilter) (total int, more bool, err error) {
 	page, err := s.employees(ctx, f, false)
 	if err != nil {
 		return 0, false, err
@@ -380,7 +368,7 @@ func (s *Store) CountEmployees(ctx context.Context, f EmployeeFilter) (total int
 	return page.Total, page.More, nil
 }
 
-func (s *Store) employees(ctx context.Context, f EmployeeFilter, withRows bool) (*EmployeePage, error) {
+func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows bool) (*EmployeePage, error) {
 	sc, err := scopeOf(ctx, netra.PermEmployeeRead)
 	if err != nil {
 		return nil, err
@@ -488,7 +476,7 @@ func (s *Store) employees(ctx context.Context, f EmployeeFilter, withRows bool) 
 // NameSearchMatchesStart reports whether a name search with f by the actor
 // in ctx matches only the start of names (see nameSearchMatchesStart), for
 // pages that explain the search.
-func NameSearchMatchesStart(ctx context.Context, f EmployeeFilter) bool {
+func NameSearchMatchesStart(ctx context.Context, f netra.EmployeeFilter) bool {
 	sc, err := scopeOf(ctx, netra.PermEmployeeRead)
 	return err == nil && nameSearchMatchesStart(sc, f)
 }
@@ -497,7 +485,7 @@ func NameSearchMatchesStart(ctx context.Context, f EmployeeFilter) bool {
 // thousands to millions of employees) a substring match reads every row,
 // 1.4 s for a province of 560,000; the start of a name is an index range.
 // Within one regency or city a search matches any part of the name.
-func nameSearchMatchesStart(sc netra.Scope, f EmployeeFilter) bool {
+func nameSearchMatchesStart(sc netra.Scope, f netra.EmployeeFilter) bool {
 	return f.TenantID == 0 && f.UnitID == 0 && !oneGovernment(sc)
 }
 

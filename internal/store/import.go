@@ -6,68 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/netra-id/netra"
 )
 
-// Import statuses.
-const (
-	ImportQueued  = "queued"
-	ImportRunning = "running"
-	ImportDone    = "done"
-	ImportFailed  = "failed"
-)
-
-// Import is one roster file being (or having been) imported.
-type Import struct {
-	ID           int64
-	TenantID     int64
-	Filename     string
-	BlobKey      string
-	SizeBytes    int64
-	SHA256       string
-	Status       string
-	ReadBytes    int64
-	RowsRead     int64
-	Inserted     int64
-	Updated      int64
-	Unchanged    int64
-	Rejected     int64
-	Error        netra.Message
-	CreatedBy    int64 // the user who started it; 0 for a token or the system
-	CreatedToken int64 // the API token that started it, or 0
-	CreatedAt    time.Time
-	StartedAt    time.Time
-	FinishedAt   time.Time
-}
-
-// Progress returns how far the import has read, from 0 to 1.
-func (im *Import) Progress() float64 {
-	switch {
-	case im.Status == ImportDone:
-		return 1
-	case im.SizeBytes <= 0:
-		return 0
-	}
-	return min(1, float64(im.ReadBytes)/float64(im.SizeBytes))
-}
-
-// ImportProblem is why one cell of a roster row was refused. UnitID is the
-// unit the row named, when it could be resolved (0 otherwise): it decides
-// who may read the cell (see Store.ImportProblems).
-type ImportProblem struct {
-	Line   int64
-	Column string
-	Value  string
-	Reason netra.Message
-	UnitID int64
-}
-
 const importCols = `id, tenant_id, filename, blob_key, size_bytes, sha256, status, read_bytes, rows_read, inserted, updated,
 	unchanged, rejected, error_id, error_en, created_by, created_token, created_at, started_at, finished_at`
 
-func scanImport(row interface{ Scan(...any) error }, im *Import) error {
+func scanImport(row interface{ Scan(...any) error }, im *netra.Import) error {
 	var created, started, finished int64
 	if err := row.Scan(&im.ID, &im.TenantID, &im.Filename, &im.BlobKey, &im.SizeBytes, &im.SHA256, &im.Status,
 		&im.ReadBytes, &im.RowsRead, &im.Inserted, &im.Updated, &im.Unchanged, &im.Rejected, &im.Error.ID, &im.Error.EN,
@@ -81,7 +27,7 @@ func scanImport(row interface{ Scan(...any) error }, im *Import) error {
 // CreateImport records a new import into a tenant the actor may import into
 // (the whole tenant, or a unit subtree of it), optionally queuing the job
 // that runs it in the same transaction.
-func (s *Store) CreateImport(ctx context.Context, im *Import, job *Job) error {
+func (s *Store) CreateImport(ctx context.Context, im *netra.Import, job *Job) error {
 	sc, err := scopeOf(ctx, netra.PermImport)
 	if err != nil {
 		return err
@@ -94,7 +40,7 @@ func (s *Store) CreateImport(ctx context.Context, im *Import, job *Job) error {
 		if !sc.ReachesTenant(im.TenantID, tpath) {
 			return fmt.Errorf("import: %w", netra.ErrForbidden)
 		}
-		im.Status, im.CreatedBy, im.CreatedToken, im.CreatedAt = ImportQueued, x.actor.UserID, x.actor.TokenID, fromMS(x.now)
+		im.Status, im.CreatedBy, im.CreatedToken, im.CreatedAt = netra.ImportQueued, x.actor.UserID, x.actor.TokenID, fromMS(x.now)
 		if err := x.QueryRowContext(ctx, `INSERT INTO imports (tenant_id, filename, blob_key, size_bytes, sha256, status, created_by,
 			created_token, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, im.TenantID, im.Filename, im.BlobKey,
 			im.SizeBytes, im.SHA256, im.Status, im.CreatedBy, im.CreatedToken, x.now).Scan(&im.ID); err != nil {
@@ -128,13 +74,13 @@ func (s *Store) CreateImport(ctx context.Context, im *Import, job *Job) error {
 
 // importAccess is what the actor may see of one import.
 type importAccess struct {
-	im    *Import
+	im    *netra.Import
 	all   bool        // every refused cell
 	scope netra.Scope // otherwise: cells of rows in this scope, and unresolved rows
 }
 
 // startedBy reports whether the actor started the import.
-func startedBy(a *netra.Actor, im *Import) bool {
+func startedBy(a *netra.Actor, im *netra.Import) bool {
 	return (a.UserID != 0 && im.CreatedBy == a.UserID) || (a.TokenID != 0 && im.CreatedToken == a.TokenID)
 }
 
@@ -145,7 +91,7 @@ func (s *Store) importFor(ctx context.Context, id int64) (*importAccess, error) 
 	if err != nil {
 		return nil, err
 	}
-	var im Import
+	var im netra.Import
 	err = scanImport(s.r.QueryRowContext(ctx, `SELECT `+importCols+` FROM imports WHERE id = $1`, id), &im)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("import %d: %w", id, netra.ErrNotFound)
@@ -165,9 +111,9 @@ func (s *Store) importFor(ctx context.Context, id int64) (*importAccess, error) 
 	return nil, fmt.Errorf("import %d: %w", id, netra.ErrNotFound)
 }
 
-// Import returns an import the actor may see (see importAccess): one for a
+// netra.Import returns an import the actor may see (see importAccess): one for a
 // government its employee.import scope covers, or one it started.
-func (s *Store) Import(ctx context.Context, id int64) (*Import, error) {
+func (s *Store) Import(ctx context.Context, id int64) (*netra.Import, error) {
 	ac, err := s.importFor(ctx, id)
 	if err != nil {
 		return nil, err
@@ -180,7 +126,7 @@ func (s *Store) Import(ctx context.Context, id int64) (*Import, error) {
 // is ErrForbidden), or the system for an import started from the command
 // line. It serves the background job, which asks as the system (anyone
 // else is ErrForbidden).
-func (s *Store) ImportActor(ctx context.Context, im *Import) (*netra.Actor, error) {
+func (s *Store) ImportActor(ctx context.Context, im *netra.Import) (*netra.Actor, error) {
 	if a := netra.ActorFrom(ctx); a == nil || !a.IsSuperAdmin() {
 		return nil, fmt.Errorf("import actor: %w", netra.ErrForbidden) // the job runs as the system
 	}
@@ -215,7 +161,7 @@ func (s *Store) ImportActor(ctx context.Context, im *Import) (*netra.Actor, erro
 // Imports lists a tenant's imports the actor may see, newest first: all of
 // them when its scope covers the whole tenant, only those it started when it
 // is limited to a unit subtree. A tenant out of reach is ErrForbidden.
-func (s *Store) Imports(ctx context.Context, tenantID int64) ([]Import, error) {
+func (s *Store) Imports(ctx context.Context, tenantID int64) ([]netra.Import, error) {
 	sc, err := scopeOf(ctx, netra.PermImport)
 	if err != nil {
 		return nil, err
@@ -245,9 +191,9 @@ func (s *Store) Imports(ctx context.Context, tenantID int64) ([]Import, error) {
 		return nil, fmt.Errorf("store: imports: %w", err)
 	}
 	defer rows.Close()
-	var out []Import
+	var out []netra.Import
 	for rows.Next() {
-		var im Import
+		var im netra.Import
 		if err := scanImport(rows, &im); err != nil {
 			return nil, err
 		}
@@ -261,7 +207,7 @@ func (s *Store) Imports(ctx context.Context, tenantID int64) ([]Import, error) {
 // and records the read in the audit log: the cells hold personal data. An
 // import the actor may not see is ErrNotFound. For a report of any size use
 // EachImportProblem.
-func (s *Store) ImportProblems(ctx context.Context, importID int64, limit int) ([]ImportProblem, error) {
+func (s *Store) ImportProblems(ctx context.Context, importID int64, limit int) ([]netra.ImportProblem, error) {
 	ac, err := s.importFor(ctx, importID)
 	if err != nil {
 		return nil, err
@@ -290,7 +236,7 @@ const problemChunk = 1000
 // reads the cells a chunk at a time with no query open while fn runs, so a
 // report of millions of cells neither fills memory nor holds a database
 // connection while it goes out to a slow client.
-func (s *Store) EachImportProblem(ctx context.Context, importID int64, via string, fn func(ImportProblem) error) error {
+func (s *Store) EachImportProblem(ctx context.Context, importID int64, via string, fn func(netra.ImportProblem) error) error {
 	ac, err := s.importFor(ctx, importID)
 	if err != nil {
 		return err
@@ -331,7 +277,7 @@ func (s *Store) EachImportProblem(ctx context.Context, importID int64, via strin
 
 // importProblems reads the refused cells of lines after afterLine that ac
 // allows.
-func (s *Store) importProblems(ctx context.Context, ac *importAccess, afterLine int64, limit int) ([]ImportProblem, error) {
+func (s *Store) importProblems(ctx context.Context, ac *importAccess, afterLine int64, limit int) ([]netra.ImportProblem, error) {
 	var a args
 	q := `SELECT line, col, value, reason_id, reason_en, unit_id FROM import_errors WHERE import_id = ` + a.add(ac.im.ID) +
 		` AND line > ` + a.add(afterLine)
@@ -348,9 +294,9 @@ func (s *Store) importProblems(ctx context.Context, ac *importAccess, afterLine 
 		return nil, fmt.Errorf("store: import problems: %w", err)
 	}
 	defer rows.Close()
-	var out []ImportProblem
+	var out []netra.ImportProblem
 	for rows.Next() {
-		var p ImportProblem
+		var p netra.ImportProblem
 		if err := rows.Scan(&p.Line, &p.Column, &p.Value, &p.Reason.ID, &p.Reason.EN, &p.UnitID); err != nil {
 			return nil, err
 		}
@@ -367,7 +313,7 @@ const analyzeAfterRows = 10000
 
 // FinishImport records the end of an import: done, or failed with a message
 // for the user (a file that could not be read at all).
-func (s *Store) FinishImport(ctx context.Context, im *Import, status string, msg netra.Message) error {
+func (s *Store) FinishImport(ctx context.Context, im *netra.Import, status string, msg netra.Message) error {
 	err := s.finishImport(ctx, im, status, msg)
 	if err == nil && s.dialect == Postgres && im.Inserted+im.Updated >= analyzeAfterRows {
 		// Best effort: the import is recorded; stale statistics only slow reads.
@@ -376,10 +322,10 @@ func (s *Store) FinishImport(ctx context.Context, im *Import, status string, msg
 	return err
 }
 
-func (s *Store) finishImport(ctx context.Context, im *Import, status string, msg netra.Message) error {
+func (s *Store) finishImport(ctx context.Context, im *netra.Import, status string, msg netra.Message) error {
 	return s.write(ctx, func(x *tx) error {
 		im.Status, im.Error, im.FinishedAt = status, msg, fromMS(x.now)
-		if status == ImportDone {
+		if status == netra.ImportDone {
 			im.ReadBytes = im.SizeBytes
 		}
 		if _, err := x.ExecContext(ctx, `UPDATE imports SET status = $1, error_id = $2, error_en = $3, finished_at = $4,

@@ -33,7 +33,7 @@ type ImportRow struct {
 // identical ones left alone, so importing a file twice changes nothing.
 type Importer struct {
 	s       *Store
-	im      *Import
+	im      *netra.Import
 	actor   *netra.Actor
 	scope   netra.Scope
 	tenants map[string]*importTenant // by code
@@ -84,7 +84,7 @@ type importUnit struct {
 
 // NewImporter prepares to write the rows of im as the actor in ctx, and
 // marks the import running.
-func (s *Store) NewImporter(ctx context.Context, im *Import) (*Importer, error) {
+func (s *Store) NewImporter(ctx context.Context, im *netra.Import) (*Importer, error) {
 	sc, err := scopeOf(ctx, netra.PermImport)
 	if err != nil {
 		return nil, err
@@ -101,7 +101,7 @@ func (s *Store) NewImporter(ctx context.Context, im *Import) (*Importer, error) 
 		return nil, fmt.Errorf("import: %w", netra.ErrForbidden)
 	}
 	err = s.write(ctx, func(x *tx) error {
-		im.Status, im.StartedAt = ImportRunning, fromMS(x.now)
+		im.Status, im.StartedAt = netra.ImportRunning, fromMS(x.now)
 		_, err := x.ExecContext(ctx, `UPDATE imports SET status = $1, started_at = $2 WHERE id = $3`, im.Status, x.now, im.ID)
 		return err
 	})
@@ -202,10 +202,10 @@ type existing struct {
 // problems found while parsing them, the progress (bytes read so far) and an
 // audit entry summing the batch up. It returns the problems of the batch's
 // own rows (unknown unit, NIP registered elsewhere, repeated NIP).
-func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems []ImportProblem, readBytes, rowsRead int64) error {
+func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems []netra.ImportProblem, readBytes, rowsRead int64) error {
 	var problems = parseProblems
 	reject := func(r *ImportRow, col, val string, m netra.Message, unitID int64) {
-		problems = append(problems, ImportProblem{Line: r.Line, Column: col, Value: val, Reason: m, UnitID: unitID})
+		problems = append(problems, netra.ImportProblem{Line: r.Line, Column: col, Value: val, Reason: m, UnitID: unitID})
 	}
 	// Resolve tenants and units before the transaction: it only reads. The
 	// rows that pass are compacted in place: copying 20,000 large structs
@@ -369,7 +369,7 @@ func cmpOr[T comparable](v, def T) T {
 
 // countLines counts the distinct lines among problems (a row with three bad
 // cells is one rejected row).
-func countLines(ps []ImportProblem) int64 {
+func countLines(ps []netra.ImportProblem) int64 {
 	seen := map[int64]bool{}
 	for _, p := range ps {
 		seen[p.Line] = true
@@ -379,7 +379,7 @@ func countLines(ps []ImportProblem) int64 {
 
 type batchResult struct {
 	inserted, updated, unchanged int64
-	problems                     []ImportProblem
+	problems                     []netra.ImportProblem
 }
 
 const insertEmployee = `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title, type, golongan,
@@ -508,9 +508,9 @@ func (imp *Importer) copyEmployees(ctx context.Context, x *tx, rows [][]any) (in
 	return n, nil
 }
 
-func dupProblem(r *ImportRow, firstLine int64) ImportProblem {
+func dupProblem(r *ImportRow, firstLine int64) netra.ImportProblem {
 	l := strconv.FormatInt(firstLine, 10)
-	return ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
+	return netra.ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
 		Reason: netra.Msg("NIP ini sudah muncul di baris "+l+" berkas yang sama.", "This NIP already appears on line "+l+" of the same file.")}
 }
 
@@ -552,12 +552,12 @@ func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (ma
 // merge applies a row to an employee that already exists.
 func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, res *batchResult) error {
 	if o.importID == imp.im.ID {
-		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
+		res.problems = append(res.problems, netra.ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
 			Reason: netra.Msg("NIP ini muncul lebih dari sekali dalam berkas yang sama.", "This NIP appears more than once in the same file.")})
 		return nil
 	}
 	if !imp.scope.CoversUnit(o.e.TenantID, o.tpath, o.e.UnitPath) {
-		res.problems = append(res.problems, ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
+		res.problems = append(res.problems, netra.ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
 			Reason: netra.Msg("NIP ini terdaftar di instansi atau unit lain di luar wewenang Anda; mutasi antarinstansi dicatat oleh instansi asal atau admin pusat.",
 				"This NIP is registered with another government or unit outside your scope; transfers between governments are recorded by the sending government or a national admin.")})
 		return nil

@@ -55,13 +55,13 @@ func (s *Store) RecoverImports(ctx context.Context, kind string, msg netra.Messa
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	var stuck []Import
-	rows, err = s.w.QueryContext(ctx, `SELECT `+importCols+` FROM imports WHERE status IN ($1, $2) ORDER BY id`, ImportQueued, ImportRunning)
+	var stuck []netra.Import
+	rows, err = s.w.QueryContext(ctx, `SELECT `+importCols+` FROM imports WHERE status IN ($1, $2) ORDER BY id`, netra.ImportQueued, netra.ImportRunning)
 	if err != nil {
 		return 0, fmt.Errorf("store: stuck imports: %w", err)
 	}
 	for rows.Next() {
-		var im Import
+		var im netra.Import
 		if err := scanImport(rows, &im); err != nil {
 			rows.Close()
 			return 0, err
@@ -78,7 +78,7 @@ func (s *Store) RecoverImports(ctx context.Context, kind string, msg netra.Messa
 		j, ok := pending[im.ID]
 		switch {
 		case !ok:
-		case im.Status == ImportRunning && !j.live:
+		case im.Status == netra.ImportRunning && !j.live:
 			if _, err := s.w.ExecContext(ctx, `UPDATE jobs SET done_at = $1, locked_by = NULL, locked_until = NULL,
 				last_error = 'interrupted' WHERE id = $2`, now, j.id); err != nil {
 				return n, fmt.Errorf("store: close interrupted import job: %w", err)
@@ -86,7 +86,7 @@ func (s *Store) RecoverImports(ctx context.Context, kind string, msg netra.Messa
 		default:
 			continue
 		}
-		if err := s.finishImport(ctx, im, ImportFailed, msg); err != nil {
+		if err := s.finishImport(ctx, im, netra.ImportFailed, msg); err != nil {
 			return n, err
 		}
 		n++

@@ -257,20 +257,9 @@ func (s *Store) Unit(ctx context.Context, id int64) (*netra.OrgUnit, error) {
 	return &u, nil
 }
 
-// UnitFilter selects units; zero values are ignored.
-type UnitFilter struct {
-	TenantID      int64 // required
-	ParentID      int64 // direct children of this unit
-	Roots         bool  // units without a parent
-	Under         int64 // the whole subtree below this unit
-	Search        string
-	IncludeClosed bool
-	Limit         int
-}
-
 // Units lists the units of a tenant the actor may read, ordered by path so
 // that a subtree reads top-down, with child and active employee counts.
-func (s *Store) Units(ctx context.Context, f UnitFilter) ([]netra.OrgUnit, error) {
+func (s *Store) Units(ctx context.Context, f netra.UnitFilter) ([]netra.OrgUnit, error) {
 	sc, err := scopeOf(ctx, netra.PermUnitRead)
 	if err != nil {
 		return nil, err

@@ -24,9 +24,9 @@ func asUser(id int64, role netra.Role, tenant *netra.Tenant, unit *netra.OrgUnit
 // mustImportRows creates an import as the actor in ctx and writes rows
 // naming the given unit codes (each row is refused: the test only makes
 // problems), and returns it.
-func mustImportRows(t *testing.T, s *store.Store, ctx context.Context, tenantID int64, codes ...string) *store.Import {
+func mustImportRows(t *testing.T, s *store.Store, ctx context.Context, tenantID int64, codes ...string) *netra.Import {
 	t.Helper()
-	im := &store.Import{TenantID: tenantID, Filename: "r.csv", BlobKey: "imports/r.csv", SHA256: "00"}
+	im := &netra.Import{TenantID: tenantID, Filename: "r.csv", BlobKey: "imports/r.csv", SHA256: "00"}
 	if err := s.CreateImport(ctx, im, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func mustImportRows(t *testing.T, s *store.Store, ctx context.Context, tenantID 
 			Employee: netra.Employee{NIP: "19860926201505100" + fmtInt(int64(i)), Name: "Pegawai " + c}})
 	}
 	// A row that failed to parse: its unit is unknown.
-	parse := []store.ImportProblem{{Line: int64(len(codes) + 2), Column: "EMAIL", Value: "x@", Reason: netra.Msg("salah", "wrong")}}
+	parse := []netra.ImportProblem{{Line: int64(len(codes) + 2), Column: "EMAIL", Value: "x@", Reason: netra.Msg("salah", "wrong")}}
 	if err := imp.Write(ctx, rows, parse, 1, int64(len(codes)+1)); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func problemLines(t *testing.T, s *store.Store, ctx context.Context, id int64) [
 		t.Fatalf("problems of %d: %v", id, err)
 	}
 	var via []int64
-	if err := s.EachImportProblem(ctx, id, "test", func(p store.ImportProblem) error { via = append(via, p.Line); return nil }); err != nil {
+	if err := s.EachImportProblem(ctx, id, "test", func(p netra.ImportProblem) error { via = append(via, p.Line); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	var out []int64
@@ -121,7 +121,7 @@ func TestImportsFollowUnitScope(t *testing.T) {
 		if _, err := s.ImportProblems(setdaAdmin, mine.ID, 0); !errors.Is(err, netra.ErrNotFound) {
 			t.Errorf("setda admin reads another's refused cells: %v", err)
 		}
-		if err := s.EachImportProblem(setdaAdmin, mine.ID, "test", func(store.ImportProblem) error {
+		if err := s.EachImportProblem(setdaAdmin, mine.ID, "test", func(netra.ImportProblem) error {
 			t.Error("cell handed out")
 			return nil
 		}); !errors.Is(err, netra.ErrNotFound) {
@@ -168,7 +168,7 @@ func TestImportByTokenRunsAsToken(t *testing.T) {
 		}
 		g := netra.Grant{Role: netra.RoleTenantAdmin, TenantID: w.city.ID, TenantPath: tenantPath(w.city), UnitID: w.disdik.ID, UnitPath: w.disdik.Path}
 		tok := netra.WithActor(context.Background(), &netra.Actor{TokenID: tk.ID, Label: "token:sync", Grants: []netra.Grant{g}})
-		im := &store.Import{TenantID: w.city.ID, Filename: "r.csv", BlobKey: "imports/r.csv", SHA256: "00"}
+		im := &netra.Import{TenantID: w.city.ID, Filename: "r.csv", BlobKey: "imports/r.csv", SHA256: "00"}
 		if err := s.CreateImport(tok, im, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -290,7 +290,7 @@ func TestStoreReadsCheckScope(t *testing.T) {
 		if anc, err := s.UnitAncestors(disdik, w.bidSD); err != nil || len(anc) != 2 {
 			t.Errorf("ancestors of Bidang SD: %+v, %v", anc, err)
 		}
-		if _, err := s.ImportActor(disdik, &store.Import{CreatedBy: 3001}); !errors.Is(err, netra.ErrForbidden) {
+		if _, err := s.ImportActor(disdik, &netra.Import{CreatedBy: 3001}); !errors.Is(err, netra.ErrForbidden) {
 			t.Errorf("a user asks for an import's actor: %v", err)
 		}
 		// Updating an employee the actor reads but may not write: forbidden;
@@ -310,10 +310,10 @@ func TestStoreReadsCheckScope(t *testing.T) {
 			t.Errorf("unit admin updates a unit outside: %v", err)
 		}
 
-		if n, _, err := s.CountEmployees(disdik, store.EmployeeFilter{}); err != nil || n != 1 {
+		if n, _, err := s.CountEmployees(disdik, netra.EmployeeFilter{}); err != nil || n != 1 {
 			t.Errorf("unit admin counts %d, %v", n, err)
 		}
-		pg, err := s.Employees(disdik, store.EmployeeFilter{Search: "budi"})
+		pg, err := s.Employees(disdik, netra.EmployeeFilter{Search: "budi"})
 		if err != nil || len(pg.Employees) != 1 {
 			t.Fatalf("unit admin lists %+v, %v", pg, err)
 		}

@@ -216,7 +216,7 @@ func TestUnitScope(t *testing.T) {
 		if !errors.Is(err, netra.ErrForbidden) {
 			t.Fatalf("create root with subtree grant: %v", err)
 		}
-		units, err := s.Units(ctx, store.UnitFilter{TenantID: w.city.ID})
+		units, err := s.Units(ctx, netra.UnitFilter{TenantID: w.city.ID})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -276,15 +276,15 @@ func TestEmployeeUpdateKeepsHistory(t *testing.T) {
 		if _, err := s.Employee(dctx, e.ID); !errors.Is(err, netra.ErrNotFound) {
 			t.Fatalf("subtree admin reads employee outside: %v", err)
 		}
-		page, err := s.Employees(dctx, store.EmployeeFilter{TenantID: w.city.ID})
+		page, err := s.Employees(dctx, netra.EmployeeFilter{TenantID: w.city.ID})
 		if err != nil || len(page.Employees) != 0 {
 			t.Fatalf("subtree admin lists %v %v", page, err)
 		}
-		page, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), store.EmployeeFilter{Search: "budi"})
+		page, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), netra.EmployeeFilter{Search: "budi"})
 		if err != nil || len(page.Employees) != 1 {
 			t.Fatalf("leader search: %+v %v", page, err)
 		}
-		page, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), store.EmployeeFilter{Search: "19860926"})
+		page, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), netra.EmployeeFilter{Search: "19860926"})
 		if err != nil || len(page.Employees) != 1 {
 			t.Fatalf("NIP prefix search: %+v %v", page, err)
 		}
@@ -299,7 +299,7 @@ func TestEmployeePagination(t *testing.T) {
 			mustEmployee(t, s, w.setda.ID, "19860926201505100"+string(rune('1'+i)), n)
 		}
 		var got []string
-		f := store.EmployeeFilter{TenantID: w.city.ID, Limit: 3}
+		f := netra.EmployeeFilter{TenantID: w.city.ID, Limit: 3}
 		for {
 			p, err := s.Employees(sys(), f)
 			if err != nil {
@@ -364,27 +364,27 @@ func TestNationwideNameSearchMatchesTheStart(t *testing.T) {
 		mustEmployee(t, s, w.setda.ID, "198609262015051002", "Nur Siti")
 		mustEmployee(t, s, w.otherUnit.ID, "198609262015051003", "Siti Tarakan")
 		// Nationwide: the start of the name (an index range, fast at any size).
-		p, err := s.Employees(sys(), store.EmployeeFilter{Search: "Siti"})
+		p, err := s.Employees(sys(), netra.EmployeeFilter{Search: "Siti"})
 		if err != nil || len(p.Employees) != 2 || p.Employees[0].Name != "Siti Aminah" {
 			t.Fatalf("nationwide search: %+v %v", p, err)
 		}
 		// Within a government: any part of the name.
-		p, err = s.Employees(sys(), store.EmployeeFilter{TenantID: w.city.ID, Search: "siti"})
+		p, err = s.Employees(sys(), netra.EmployeeFilter{TenantID: w.city.ID, Search: "siti"})
 		if err != nil || len(p.Employees) != 2 {
 			t.Fatalf("tenant search: %+v %v", p, err)
 		}
-		p, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), store.EmployeeFilter{Search: "siti"})
+		p, err = s.Employees(as(s, t, netra.RoleLeader, w.city, nil), netra.EmployeeFilter{Search: "siti"})
 		if err != nil || len(p.Employees) != 2 {
 			t.Fatalf("city leader search: %+v %v", p, err)
 		}
 		// A province reaches hundreds of thousands: the start of the name
 		// again, unless one of its governments is chosen.
 		prov := as(s, t, netra.RoleLeader, w.prov, nil)
-		p, err = s.Employees(prov, store.EmployeeFilter{Search: "siti"})
+		p, err = s.Employees(prov, netra.EmployeeFilter{Search: "siti"})
 		if err != nil || len(p.Employees) != 1 || p.Employees[0].Name != "Siti Aminah" {
 			t.Fatalf("province leader search: %+v %v", p, err)
 		}
-		p, err = s.Employees(prov, store.EmployeeFilter{TenantID: w.city.ID, Search: "siti"})
+		p, err = s.Employees(prov, netra.EmployeeFilter{TenantID: w.city.ID, Search: "siti"})
 		if err != nil || len(p.Employees) != 2 {
 			t.Fatalf("province leader search in a city: %+v %v", p, err)
 		}
@@ -428,7 +428,7 @@ func TestEachImportProblemReadsEveryCellOnce(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := mustWorld(t, s)
 		ctx := sys()
-		im := &store.Import{TenantID: w.city.ID, Filename: "x.csv", BlobKey: "imports/x.csv", SHA256: "00"}
+		im := &netra.Import{TenantID: w.city.ID, Filename: "x.csv", BlobKey: "imports/x.csv", SHA256: "00"}
 		if err := s.CreateImport(ctx, im, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -437,10 +437,10 @@ func TestEachImportProblemReadsEveryCellOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 		// Three cells per line: 1000 (a chunk) is not a multiple of 3.
-		var want []store.ImportProblem
+		var want []netra.ImportProblem
 		for line := int64(2); len(want) < 2500; line++ {
 			for _, col := range []string{"EMAIL", "NAMA", "NIP"} {
-				want = append(want, store.ImportProblem{Line: line, Column: col, Value: "v" + itoa(line),
+				want = append(want, netra.ImportProblem{Line: line, Column: col, Value: "v" + itoa(line),
 					Reason: netra.Msg("salah", "wrong")})
 			}
 		}
@@ -450,8 +450,8 @@ func TestEachImportProblemReadsEveryCellOnce(t *testing.T) {
 		if err := imp.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
-		var got []store.ImportProblem
-		if err := s.EachImportProblem(ctx, im.ID, "test", func(p store.ImportProblem) error {
+		var got []netra.ImportProblem
+		if err := s.EachImportProblem(ctx, im.ID, "test", func(p netra.ImportProblem) error {
 			got = append(got, p)
 			return nil
 		}); err != nil {

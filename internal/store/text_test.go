@@ -19,7 +19,7 @@ func TestNonASCIIAtEveryLengthLimit(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		w := mustWorld(t, s)
 		ctx := sys()
-		im := &store.Import{TenantID: w.city.ID, Filename: "x.csv", BlobKey: "imports/x.csv", SHA256: "00"}
+		im := &netra.Import{TenantID: w.city.ID, Filename: "x.csv", BlobKey: "imports/x.csv", SHA256: "00"}
 		if err := s.CreateImport(ctx, im, nil); err != nil {
 			t.Fatal(err)
 		}
@@ -27,20 +27,20 @@ func TestNonASCIIAtEveryLengthLimit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ps []store.ImportProblem
+		var ps []netra.ImportProblem
 		for n := 190; n <= 215; n++ {
 			v := strings.Repeat("x", n%4) + strings.Repeat("é€𝔸", 1+n/9)
-			ps = append(ps, store.ImportProblem{Line: int64(len(ps) + 2), Column: "NAMA" + strings.Repeat("ü", n), Value: v, Reason: netra.Msg("salah", "wrong")})
+			ps = append(ps, netra.ImportProblem{Line: int64(len(ps) + 2), Column: "NAMA" + strings.Repeat("ü", n), Value: v, Reason: netra.Msg("salah", "wrong")})
 		}
-		ps = append(ps, store.ImportProblem{Line: int64(len(ps) + 2), Column: "NAMA", Value: "bad\xff\x00cell", Reason: netra.Msg("salah", "wrong")})
+		ps = append(ps, netra.ImportProblem{Line: int64(len(ps) + 2), Column: "NAMA", Value: "bad\xff\x00cell", Reason: netra.Msg("salah", "wrong")})
 		if err := imp.Write(ctx, nil, ps, 1, int64(len(ps))); err != nil {
 			t.Fatal(err)
 		}
 		if err := imp.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}
-		var got []store.ImportProblem
-		if err := s.EachImportProblem(ctx, im.ID, "test", func(p store.ImportProblem) error {
+		var got []netra.ImportProblem
+		if err := s.EachImportProblem(ctx, im.ID, "test", func(p netra.ImportProblem) error {
 			got = append(got, p)
 			return nil
 		}); err != nil {

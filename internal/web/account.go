@@ -19,7 +19,7 @@ type homePage struct {
 	Employees      int
 	EmployeesMore  bool
 	EmployeesKnown bool
-	Imports        []store.Import
+	Imports        []netra.Import
 	ImportTenant   int64
 }
 
@@ -64,7 +64,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if a.Can(netra.PermEmployeeRead) {
-		n, more, err := s.store.CountEmployees(ctx, store.EmployeeFilter{Status: netra.StatusActive})
+		n, more, err := s.store.CountEmployees(ctx, netra.EmployeeFilter{Status: netra.StatusActive})
 		if err != nil {
 			return err
 		}

@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	"github.com/netra-id/netra"
-	"github.com/netra-id/netra/internal/store"
 )
 
 type apiImport struct {
@@ -30,7 +29,7 @@ type apiImport struct {
 	FinishedAt *string `json:"finished_at"`
 }
 
-func importJSON(im *store.Import, lang string) apiImport {
+func importJSON(im *netra.Import, lang string) apiImport {
 	out := apiImport{ID: im.ID, TenantID: im.TenantID, Filename: im.Filename, Status: im.Status, Progress: im.Progress(),
 		SizeBytes: im.SizeBytes, ReadBytes: im.ReadBytes, RowsRead: im.RowsRead, Inserted: im.Inserted, Updated: im.Updated,
 		Unchanged: im.Unchanged, Rejected: im.Rejected, CreatedAt: ts(im.CreatedAt), StartedAt: optTS(im.StartedAt),
@@ -75,7 +74,7 @@ func (s *Server) apiImport(w http.ResponseWriter, r *http.Request) error {
 // queues its import. A file that cannot be read at all is refused with 422
 // and a message on "file"; nothing is created.
 func (s *Server) apiImportCreate(w http.ResponseWriter, r *http.Request) error {
-	var im *store.Import
+	var im *netra.Import
 	if _, err := s.readUpload(w, r, "tenant_id", func(tenantID int64, name string, body io.Reader) error {
 		var err error
 		im, err = s.imports.Submit(r.Context(), tenantID, name, body)
@@ -107,7 +106,7 @@ func (s *Server) apiImportProblems(w http.ResponseWriter, r *http.Request) error
 	bw := bufio.NewWriterSize(w, 32<<10)
 	bw.WriteString(`{"items":[`)
 	n := 0
-	err = s.store.EachImportProblem(r.Context(), id, "api", func(p store.ImportProblem) error {
+	err = s.store.EachImportProblem(r.Context(), id, "api", func(p netra.ImportProblem) error {
 		b, err := json.Marshal(apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang)})
 		if err != nil {
 			return err

@@ -45,7 +45,7 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQuery(r)
-	f := store.UnitFilter{TenantID: id, ParentID: q.ID("parent_id"), Under: q.ID("under"),
+	f := netra.UnitFilter{TenantID: id, ParentID: q.ID("parent_id"), Under: q.ID("under"),
 		Roots: q.Get("roots") == "true", Search: q.Text("q", maxSearch), IncludeClosed: q.Get("include_closed") == "true", Limit: q.Int("limit", 0, 0, 5000)}
 	if err := q.Err(); err != nil {
 		return err

@@ -132,7 +132,7 @@ func (s *Server) auditFields(r *http.Request, p *page, q url.Values) ([]field, e
 		tenantID = ts[0].ID
 	}
 	if tenantID != 0 {
-		units, err := s.store.Units(ctx, store.UnitFilter{TenantID: tenantID, Limit: maxUnitChoices + 1})
+		units, err := s.store.Units(ctx, netra.UnitFilter{TenantID: tenantID, Limit: maxUnitChoices + 1})
 		if err != nil && !errors.Is(err, netra.ErrForbidden) {
 			return nil, err
 		}

@@ -59,7 +59,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := newQuery(r)
 	p := s.newPage(r, "employees.title")
-	f := store.EmployeeFilter{TenantID: q.ID("instansi"), UnitID: q.ID("unit"),
+	f := netra.EmployeeFilter{TenantID: q.ID("instansi"), UnitID: q.ID("unit"),
 		Type: netra.EmploymentType(q.Get("jenis")), PositionType: netra.PositionType(q.Get("jabatan")),
 		Search: q.Text("q", maxSearch), Limit: 50}
 	if err := q.Err(); err != nil {
@@ -94,7 +94,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	d.Filter = append(d.Filter, field{Name: "instansi", Label: p.T("employee.tenant"), Type: "select",
 		Options: tenantOptions(tenants, strconv.FormatInt(f.TenantID, 10), p.T("filter.all"), false)})
 	if f.TenantID != 0 {
-		units, err := s.store.Units(ctx, store.UnitFilter{TenantID: f.TenantID, Limit: maxUnitChoices + 1})
+		units, err := s.store.Units(ctx, netra.UnitFilter{TenantID: f.TenantID, Limit: maxUnitChoices + 1})
 		if err != nil {
 			return err
 		}

@@ -40,7 +40,7 @@ func (s *Server) employeeFormData(r *http.Request, p *page, t *netra.Tenant, e *
 	if !isNew {
 		d.Employee, d.Action = e, "/pegawai/"+strconv.FormatInt(e.ID, 10)+"/ubah"
 	}
-	units, err := s.store.Units(r.Context(), store.UnitFilter{TenantID: t.ID, Limit: maxUnitChoices + 1})
+	units, err := s.store.Units(r.Context(), netra.UnitFilter{TenantID: t.ID, Limit: maxUnitChoices + 1})
 	if err != nil {
 		return nil, err
 	}

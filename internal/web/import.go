@@ -38,7 +38,7 @@ type importHomePage struct {
 	Tenant  *netra.Tenant
 	Fields  []field
 	Columns []columnRow
-	Imports []store.Import
+	Imports []netra.Import
 }
 
 // importTenants lists the governments the actor may import into.
@@ -152,7 +152,7 @@ func fileProblem(err error) error {
 
 // importUpload stores an uploaded roster and queues its import.
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
-	var im *store.Import
+	var im *netra.Import
 	tid, err := s.readUpload(w, r, "instansi", func(tenantID int64, name string, body io.Reader) error {
 		var err error
 		im, err = s.imports.Submit(r.Context(), tenantID, name, body)
@@ -172,12 +172,12 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 
 type importPage struct {
 	*page
-	Import   *store.Import
+	Import   *netra.Import
 	Tenant   *netra.Tenant
 	Running  bool
 	Percent  int
 	Elapsed  string
-	Problems []store.ImportProblem
+	Problems []netra.ImportProblem
 	Shown    int
 	PollURL  string
 	ErrorMsg string
@@ -205,7 +205,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 		PollURL: "/api/v1/imports/" + strconv.FormatInt(id, 10), ErrorMsg: im.Error.In(p.Lang),
 		Partial: !info(r).actor.ScopeFor(netra.PermImport).CoversTenant(t.Path())}
 	switch im.Status {
-	case store.ImportQueued, store.ImportRunning:
+	case netra.ImportQueued, netra.ImportRunning:
 		d.Running, p.Refresh = true, 2
 		p.Title = p.T("import.progress.title", im.Filename)
 		if !im.StartedAt.IsZero() {

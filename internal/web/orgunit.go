@@ -59,11 +59,11 @@ func (s *Server) unitTree(w http.ResponseWriter, r *http.Request) error {
 		return s.render(w, r, http.StatusOK, "units", d)
 	}
 	d.Search = true
-	found, err := s.store.Units(ctx, store.UnitFilter{TenantID: t.ID, Search: d.Query, IncludeClosed: true, Limit: 200})
+	found, err := s.store.Units(ctx, netra.UnitFilter{TenantID: t.ID, Search: d.Query, IncludeClosed: true, Limit: 200})
 	if err != nil {
 		return err
 	}
-	all, err := s.store.Units(ctx, store.UnitFilter{TenantID: t.ID, IncludeClosed: true, Limit: 10000})
+	all, err := s.store.Units(ctx, netra.UnitFilter{TenantID: t.ID, IncludeClosed: true, Limit: 10000})
 	if err != nil {
 		return err
 	}
@@ -114,11 +114,11 @@ func (s *Server) unitData(r *http.Request, p *page, id int64) (*unitPage, error)
 	if d.Crumbs, err = s.crumbs(r, t, u); err != nil {
 		return nil, err
 	}
-	if d.Children, err = s.store.Units(ctx, store.UnitFilter{TenantID: t.ID, ParentID: u.ID, IncludeClosed: d.ShowClosed}); err != nil {
+	if d.Children, err = s.store.Units(ctx, netra.UnitFilter{TenantID: t.ID, ParentID: u.ID, IncludeClosed: d.ShowClosed}); err != nil {
 		return nil, err
 	}
 	if d.CanEmployee {
-		if d.Employees, d.EmpMore, err = s.store.CountEmployees(ctx, store.EmployeeFilter{UnitID: u.ID, Status: netra.StatusActive}); err != nil {
+		if d.Employees, d.EmpMore, err = s.store.CountEmployees(ctx, netra.EmployeeFilter{UnitID: u.ID, Status: netra.StatusActive}); err != nil {
 			return nil, err
 		}
 	}
@@ -274,7 +274,7 @@ func (s *Server) editUnitData(r *http.Request, id int64, form *netra.OrgUnit) (*
 		return nil, err
 	}
 	d.Crumbs = append(d.Crumbs, crumb{Href: "/unit/" + strconv.FormatInt(u.ID, 10), Label: u.Name})
-	all, err := s.store.Units(ctx, store.UnitFilter{TenantID: t.ID, Limit: maxUnitChoices + 1})
+	all, err := s.store.Units(ctx, netra.UnitFilter{TenantID: t.ID, Limit: maxUnitChoices + 1})
 	if err != nil {
 		return nil, err
 	}

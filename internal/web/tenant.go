@@ -101,7 +101,7 @@ func (s *Server) tenantPage(w http.ResponseWriter, r *http.Request) error {
 // the root units, or for an actor limited to unit subtrees, those units.
 func (s *Server) startUnits(r *http.Request, t *netra.Tenant) ([]netra.OrgUnit, error) {
 	ctx := r.Context()
-	us, err := s.store.Units(ctx, store.UnitFilter{TenantID: t.ID, Roots: true})
+	us, err := s.store.Units(ctx, netra.UnitFilter{TenantID: t.ID, Roots: true})
 	if err != nil || len(us) > 0 {
 		return us, err
 	}

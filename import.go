@@ -1,0 +1,56 @@
+package netra
+
+import "time"
+
+// Import statuses.
+const (
+	ImportQueued  = "queued"
+	ImportRunning = "running"
+	ImportDone    = "done"
+	ImportFailed  = "failed"
+)
+
+// Import is one roster file being (or having been) imported.
+type Import struct {
+	ID           int64
+	TenantID     int64
+	Filename     string
+	BlobKey      string
+	SizeBytes    int64
+	SHA256       string
+	Status       string
+	ReadBytes    int64
+	RowsRead     int64
+	Inserted     int64
+	Updated      int64
+	Unchanged    int64
+	Rejected     int64
+	Error        Message
+	CreatedBy    int64 // the user who started it; 0 for a token or the system
+	CreatedToken int64 // the API token that started it, or 0
+	CreatedAt    time.Time
+	StartedAt    time.Time
+	FinishedAt   time.Time
+}
+
+// Progress returns how far the import has read, from 0 to 1.
+func (im *Import) Progress() float64 {
+	switch {
+	case im.Status == ImportDone:
+		return 1
+	case im.SizeBytes <= 0:
+		return 0
+	}
+	return min(1, float64(im.ReadBytes)/float64(im.SizeBytes))
+}
+
+// ImportProblem is why one cell of a roster row was refused. UnitID is the
+// unit the row named, when it could be resolved (0 otherwise): it decides
+// who may read the cell (see Store.ImportProblems).
+type ImportProblem struct {
+	Line   int64
+	Column string
+	Value  string
+	Reason Message
+	UnitID int64
+}
