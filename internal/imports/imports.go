@@ -105,7 +105,16 @@ var Interrupted = netra.Msg("Impor terhenti karena server berhenti; unggah ulang
 // running with no job to finish them (see store.RecoverImports); the server
 // calls it at start. It returns how many it failed.
 func (r *Runner) RecoverInterrupted(ctx context.Context) (int, error) {
-	return r.Store.RecoverImports(ctx, jobs.KindImport, Interrupted, jobs.WorkerGone)
+	failed, err := r.Store.RecoverImports(ctx, jobs.KindImport, Interrupted, jobs.WorkerGone)
+	for i := range failed { // their uploads are no longer needed, like any ended import's
+		if failed[i].BlobKey == "" {
+			continue
+		}
+		if derr := r.Blobs.Delete(context.WithoutCancel(ctx), failed[i].BlobKey); derr != nil && !errors.Is(derr, fs.ErrNotExist) {
+			err = errors.Join(err, fmt.Errorf("imports: delete uploaded file of import %d: %w", failed[i].ID, derr))
+		}
+	}
+	return len(failed), err
 }
 
 // Handler runs queued imports as the user who submitted them. An import
@@ -238,6 +247,9 @@ func (r *Runner) Run(ctx context.Context, im *netra.Import) error {
 func (r *Runner) finish(ctx context.Context, im *netra.Import, status string, msg netra.Message) error {
 	if err := r.Store.FinishImport(ctx, im, status, msg); err != nil {
 		return err
+	}
+	if im.BlobKey == "" {
+		return nil
 	}
 	if err := r.Blobs.Delete(context.WithoutCancel(ctx), im.BlobKey); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("imports: delete uploaded file of import %d: %w", im.ID, err)

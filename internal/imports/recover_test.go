@@ -66,6 +66,16 @@ func TestInterruptedImportsFail(t *testing.T) {
 		if err != nil || n != 2 {
 			t.Fatalf("recovered %d, %v; want 2", n, err)
 		}
+		// The killed import's upload is gone; the live one elsewhere keeps its file.
+		if rc, err := f.r.Blobs.Get(ctx, killed.BlobKey); err == nil {
+			rc.Close()
+			t.Fatal("the interrupted import's uploaded file is still stored")
+		}
+		if rc, err := f.r.Blobs.Get(ctx, elsewhere.BlobKey); err != nil {
+			t.Fatalf("the running import's file on another node was deleted: %v", err)
+		} else {
+			rc.Close()
+		}
 		status := func(im *netra.Import) *netra.Import {
 			t.Helper()
 			got, err := s.Import(ctx, im.ID)
