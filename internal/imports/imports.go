@@ -107,12 +107,7 @@ var Interrupted = netra.Msg("Impor terhenti karena server berhenti; unggah ulang
 func (r *Runner) RecoverInterrupted(ctx context.Context) (int, error) {
 	failed, err := r.Store.RecoverImports(ctx, jobs.KindImport, Interrupted, jobs.WorkerGone)
 	for i := range failed { // their uploads are no longer needed, like any ended import's
-		if failed[i].BlobKey == "" {
-			continue
-		}
-		if derr := r.Blobs.Delete(context.WithoutCancel(ctx), failed[i].BlobKey); derr != nil && !errors.Is(derr, fs.ErrNotExist) {
-			err = errors.Join(err, fmt.Errorf("imports: delete uploaded file of import %d: %w", failed[i].ID, derr))
-		}
+		err = errors.Join(err, r.deleteUpload(ctx, &failed[i]))
 	}
 	return len(failed), err
 }
@@ -242,12 +237,17 @@ func (r *Runner) Run(ctx context.Context, im *netra.Import) error {
 // finish records how the import ended and then deletes the uploaded file:
 // a roster is every employee's personal data, and once the import has ended
 // nothing reads it again (the refused cells are kept in the database). A
-// file that cannot be deleted is left for the next start's sweep to report,
-// never a reason to fail an import that succeeded.
+// file that cannot be deleted is reported as the job's error; the import
+// keeps the status it ended with.
 func (r *Runner) finish(ctx context.Context, im *netra.Import, status string, msg netra.Message) error {
 	if err := r.Store.FinishImport(ctx, im, status, msg); err != nil {
 		return err
 	}
+	return r.deleteUpload(ctx, im)
+}
+
+// deleteUpload removes an ended import's uploaded file, if it had one.
+func (r *Runner) deleteUpload(ctx context.Context, im *netra.Import) error {
 	if im.BlobKey == "" {
 		return nil
 	}

@@ -195,7 +195,7 @@ func deviceName(ua string) string {
 	case br != "" || os != "":
 		return br + os
 	}
-	return truncate(ua, 40)
+	return netra.Truncate(ua, 40)
 }
 
 // changePassword changes a staff user's own password after checking the

@@ -254,7 +254,7 @@ func describeAudit(lang string, cat catalog, e netra.AuditEntry, n *store.AuditN
 	var sum map[string]any
 	if e.Summary != "" && json.Unmarshal([]byte(e.Summary), &sum) != nil {
 		sum = nil
-		row.Changes = []string{truncate(e.Summary, 200)}
+		row.Changes = []string{netra.Truncate(e.Summary, 200)}
 	}
 	if object == "" {
 		if v, ok := sum["name"].(string); ok {
@@ -388,12 +388,12 @@ func short(v any) string {
 		if x == "" {
 			return "–"
 		}
-		return truncate(x, 80)
+		return netra.Truncate(x, 80)
 	case float64:
 		return strconv.FormatFloat(x, 'f', -1, 64)
 	}
 	b, _ := json.Marshal(v)
-	return truncate(string(b), 80)
+	return netra.Truncate(string(b), 80)
 }
 
 // auditExportMax bounds one export: a spreadsheet holds about a million

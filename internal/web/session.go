@@ -163,7 +163,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *netra.U
 	now := s.now()
 	idle, max := lifetimes(u)
 	ss := &store.Session{UserID: u.ID, Stage: stage, CreatedAt: now, ExpiresAt: now.Add(idle),
-		IP: in.ip, UserAgent: truncate(r.UserAgent(), 300)}
+		IP: in.ip, UserAgent: netra.Truncate(r.UserAgent(), 300)}
 	cookieAge := max
 	if stage != store.StageFull {
 		ss.ExpiresAt, cookieAge = now.Add(pendingLifetime), pendingLifetime
@@ -215,8 +215,6 @@ func (s *Server) pendingUser(r *http.Request) (*netra.User, error) {
 	}
 	return s.store.UserByID(r.Context(), in.session.UserID)
 }
-
-func truncate(s string, n int) string { return netra.Truncate(s, n) }
 
 // setLang remembers the chosen language and goes back where the user was.
 func (s *Server) setLang(w http.ResponseWriter, r *http.Request) error {
