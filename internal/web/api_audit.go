@@ -30,11 +30,11 @@ type auditList struct {
 // for the next page.
 func (s *Server) apiAudit(w http.ResponseWriter, r *http.Request) error {
 	qp := newQuery(r)
-	limit := qp.Int("limit", 100, 1, 500)
-	if err := qp.Err(); err != nil {
+	limit := qp.intIn("limit", 100, 1, 500)
+	if err := qp.err(); err != nil {
 		return err
 	}
-	q := qp.v
+	q := qp.values
 	f, err := auditFilter(q, limit)
 	if err != nil {
 		return err

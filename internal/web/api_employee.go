@@ -57,10 +57,10 @@ func (s *Server) apiEmployees(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	qp := newQuery(r)
-	f := netra.EmployeeFilter{TenantID: qp.ID("tenant_id"), UnitID: qp.ID("unit_id"),
+	f := netra.EmployeeFilter{TenantID: qp.idParam("tenant_id"), UnitID: qp.idParam("unit_id"),
 		Type: netra.EmploymentType(q.Get("type")), PositionType: netra.PositionType(q.Get("position_type")),
-		Status: netra.EmployeeStatus(q.Get("status")), Search: qp.Text("q", maxSearch), After: after, Limit: qp.Int("limit", 0, 0, 500)}
-	if err := qp.Err(); err != nil {
+		Status: netra.EmployeeStatus(q.Get("status")), Search: qp.text("q", maxSearch), After: after, Limit: qp.intIn("limit", 0, 0, 500)}
+	if err := qp.err(); err != nil {
 		return err
 	}
 	pg, err := s.store.Employees(r.Context(), f)

@@ -45,9 +45,9 @@ func (s *Server) apiUnits(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := newQuery(r)
-	f := netra.UnitFilter{TenantID: id, ParentID: q.ID("parent_id"), Under: q.ID("under"),
-		Roots: q.Get("roots") == "true", Search: q.Text("q", maxSearch), IncludeClosed: q.Get("include_closed") == "true", Limit: q.Int("limit", 0, 0, 5000)}
-	if err := q.Err(); err != nil {
+	f := netra.UnitFilter{TenantID: id, ParentID: q.idParam("parent_id"), Under: q.idParam("under"),
+		Roots: q.get("roots") == "true", Search: q.text("q", maxSearch), IncludeClosed: q.get("include_closed") == "true", Limit: q.intIn("limit", 0, 0, 5000)}
+	if err := q.err(); err != nil {
 		return err
 	}
 	us, err := s.store.Units(ctx, f)

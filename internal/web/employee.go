@@ -59,13 +59,13 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := newQuery(r)
 	p := s.newPage(r, "employees.title")
-	f := netra.EmployeeFilter{TenantID: q.ID("instansi"), UnitID: q.ID("unit"),
-		Type: netra.EmploymentType(q.Get("jenis")), PositionType: netra.PositionType(q.Get("jabatan")),
-		Search: q.Text("q", maxSearch), Limit: 50}
-	if err := q.Err(); err != nil {
+	f := netra.EmployeeFilter{TenantID: q.idParam("instansi"), UnitID: q.idParam("unit"),
+		Type: netra.EmploymentType(q.get("jenis")), PositionType: netra.PositionType(q.get("jabatan")),
+		Search: q.text("q", maxSearch), Limit: 50}
+	if err := q.err(); err != nil {
 		return err
 	}
-	status := q.Get("status")
+	status := q.get("status")
 	switch {
 	case status == "":
 		status = string(netra.StatusActive)
@@ -73,7 +73,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	case status != "all":
 		f.Status = netra.EmployeeStatus(status)
 	}
-	after, err := decodeCursor(q.Get("after"))
+	after, err := decodeCursor(q.get("after"))
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 		f.TenantID = tenants[0].ID
 	}
 	d := &employeeListPage{page: p, Search: f.Search, CanCreate: info(r).actor.Can(netra.PermEmployeeWrite),
-		FiltersOpen: q.Get("instansi") != "" || q.Get("unit") != "" || q.Get("jenis") != "" || q.Get("jabatan") != "" || q.Get("status") != ""}
+		FiltersOpen: q.get("instansi") != "" || q.get("unit") != "" || q.get("jenis") != "" || q.get("jabatan") != "" || q.get("status") != ""}
 	d.SearchHint = p.T("employees.search.hint")
 	if store.NameSearchMatchesStart(ctx, f) {
 		d.SearchHint = p.T("employees.search.hint_start")
@@ -115,12 +115,12 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	d.Rows, d.Total, d.More = pg.Employees, pg.Total, pg.More
 	// Previous pages: the cursors that led here travel in p, oldest first; "0" is the first page.
 	prev := []string{}
-	if v := q.Get("p"); v != "" {
+	if v := q.get("p"); v != "" {
 		prev = strings.Split(v, ",")
 	}
 	link := func(after string, trail []string) string {
 		v := url.Values{}
-		for k, vs := range q.v {
+		for k, vs := range q.values {
 			if k != "after" && k != "p" {
 				v[k] = vs
 			}
@@ -134,7 +134,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 		return "/pegawai?" + v.Encode()
 	}
 	if pg.Next != "" {
-		cur := q.Get("after")
+		cur := q.get("after")
 		if cur == "" {
 			cur = "0"
 		}
@@ -144,7 +144,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.NextURL = link(encodeCursor(pg.Next), trail)
 	}
-	if q.Get("after") != "" {
+	if q.get("after") != "" {
 		d.FirstURL = link("", nil)
 		if len(prev) > 0 {
 			d.PrevURL = link(prev[len(prev)-1], prev[:len(prev)-1])
