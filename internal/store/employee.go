@@ -279,13 +279,27 @@ type HistoryEntry struct {
 // read (ErrNotFound otherwise), newest first. The read is audited, as an
 // employee's read: the changes hold personal data.
 func (s *Store) EmployeeHistory(ctx context.Context, id int64) ([]HistoryEntry, error) {
+	_, hs, err := s.EmployeeWithHistory(ctx, id)
+	return hs, err
+}
+
+// EmployeeWithHistory returns an employee the actor may read together with
+// its recorded changes, as an employee's page shows them: one load, and one
+// audited read for both.
+func (s *Store) EmployeeWithHistory(ctx context.Context, id int64) (*netra.Employee, []HistoryEntry, error) {
 	e, err := s.employeeInScope(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := s.AuditRead(ctx, e.TenantID, "employee", e.ID, map[string]any{"history": true}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	hs, err := s.history(ctx, id)
+	return e, hs, err
+}
+
+// history reads an employee's recorded changes, newest first.
+func (s *Store) history(ctx context.Context, id int64) ([]HistoryEntry, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT at, actor, source, changes FROM employee_history
 		WHERE employee_id = $1 ORDER BY at DESC, id DESC LIMIT 200`, id)
 	if err != nil {

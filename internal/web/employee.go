@@ -190,7 +190,7 @@ func (s *Server) employeePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	e, err := s.store.Employee(ctx, id)
+	e, hist, err := s.store.EmployeeWithHistory(ctx, id)
 	if err != nil {
 		return err
 	}
@@ -199,10 +199,6 @@ func (s *Server) employeePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	u, err := s.store.Unit(ctx, e.UnitID)
-	if err != nil {
-		return err
-	}
-	hist, err := s.store.EmployeeHistory(ctx, id)
 	if err != nil {
 		return err
 	}
