@@ -189,27 +189,38 @@ func ParseGolongan(s string) (Golongan, bool) {
 	return g, ok
 }
 
-// EmployeeStatus is where an employee stands.
+// EmployeeStatus is where an employee stands (kedudukan hukum). The first
+// five are still in service and bound by the neutrality rules; CLTN matters
+// on its own, since SKB item D-3 turns on it.
 type EmployeeStatus string
 
-// Employee statuses. Only active employees are counted in coverage.
+// Employee statuses.
 const (
-	StatusActive    EmployeeStatus = "active"
-	StatusMovedOut  EmployeeStatus = "moved_out" // mutasi keluar
-	StatusRetired   EmployeeStatus = "retired"   // pensiun
-	StatusDismissed EmployeeStatus = "dismissed" // diberhentikan
-	StatusDeceased  EmployeeStatus = "deceased"  // meninggal dunia
+	StatusActive        EmployeeStatus = "active"         // aktif
+	StatusCLTN          EmployeeStatus = "cltn"           // cuti di luar tanggungan negara (unpaid leave)
+	StatusStudyLeave    EmployeeStatus = "study_leave"    // tugas belajar
+	StatusSuspended     EmployeeStatus = "suspended"      // pemberhentian sementara
+	StatusPreRetirement EmployeeStatus = "pre_retirement" // masa persiapan pensiun (MPP)
+	StatusMovedOut      EmployeeStatus = "moved_out"      // mutasi keluar
+	StatusRetired       EmployeeStatus = "retired"        // pensiun
+	StatusDismissed     EmployeeStatus = "dismissed"      // diberhentikan
+	StatusDeceased      EmployeeStatus = "deceased"       // meninggal dunia
 )
 
 // EmployeeStatuses lists the statuses in display order.
-var EmployeeStatuses = []EmployeeStatus{StatusActive, StatusMovedOut, StatusRetired, StatusDismissed, StatusDeceased}
+var EmployeeStatuses = []EmployeeStatus{StatusActive, StatusCLTN, StatusStudyLeave, StatusSuspended,
+	StatusPreRetirement, StatusMovedOut, StatusRetired, StatusDismissed, StatusDeceased}
 
 var statusLabels = map[EmployeeStatus]Message{
-	StatusActive:    Msg("Aktif", "Active"),
-	StatusMovedOut:  Msg("Pindah keluar", "Moved out"),
-	StatusRetired:   Msg("Pensiun", "Retired"),
-	StatusDismissed: Msg("Diberhentikan", "Dismissed"),
-	StatusDeceased:  Msg("Meninggal dunia", "Deceased"),
+	StatusActive:        Msg("Aktif", "Active"),
+	StatusCLTN:          Msg("CLTN (cuti di luar tanggungan negara)", "Unpaid leave (CLTN)"),
+	StatusStudyLeave:    Msg("Tugas belajar", "Study leave"),
+	StatusSuspended:     Msg("Pemberhentian sementara", "Temporarily dismissed"),
+	StatusPreRetirement: Msg("Masa persiapan pensiun (MPP)", "Pre-retirement (MPP)"),
+	StatusMovedOut:      Msg("Pindah keluar", "Moved out"),
+	StatusRetired:       Msg("Pensiun", "Retired"),
+	StatusDismissed:     Msg("Diberhentikan", "Dismissed"),
+	StatusDeceased:      Msg("Meninggal dunia", "Deceased"),
 }
 
 // Valid reports whether s is a known status.
@@ -218,21 +229,42 @@ func (s EmployeeStatus) Valid() bool { _, ok := statusLabels[s]; return ok }
 // Label returns the status in lang.
 func (s EmployeeStatus) Label(lang string) string { return statusLabels[s].In(lang) }
 
-// ParseEmployeeStatus reads a status as rosters write it ("Aktif", "Pensiun", "MPP"…).
+// InService reports whether an employee with this status still belongs to
+// the government's staff (and to the neutrality duties): active, on unpaid
+// or study leave, temporarily dismissed or in pre-retirement.
+func (s EmployeeStatus) InService() bool {
+	switch s {
+	case StatusActive, StatusCLTN, StatusStudyLeave, StatusSuspended, StatusPreRetirement:
+		return true
+	}
+	return false
+}
+
+// ParseEmployeeStatus reads a status as rosters write it ("Aktif", "CLTN",
+// "Tugas Belajar", "Masa Persiapan Pensiun", "Pensiun"…), including the
+// KEDUDUKAN_HUKUM_NAMA values of SIASN exports.
 func ParseEmployeeStatus(s string) (EmployeeStatus, bool) {
 	if strings.TrimSpace(s) == "" {
 		return StatusActive, true
 	}
 	switch squash(s) {
-	case "aktif", "active", "cltn", "tugasbelajar", "mpp":
+	case "aktif", "active", "pnsaktif", "pppkaktif", "cpnsaktif":
 		return StatusActive, true
-	case "pindah", "pindahkeluar", "mutasi", "mutasikeluar", "movedout":
+	case "cltn", "cutidiluartanggungannegara", "unpaidleave":
+		return StatusCLTN, true
+	case "tugasbelajar", "tubel", "studyleave":
+		return StatusStudyLeave, true
+	case "pemberhentiansementara", "diberhentikansementara", "suspended":
+		return StatusSuspended, true
+	case "mpp", "masapersiapanpensiun", "prepensiun", "preretirement":
+		return StatusPreRetirement, true
+	case "pindah", "pindahkeluar", "mutasi", "mutasikeluar", "pindahinstansi", "movedout":
 		return StatusMovedOut, true
-	case "pensiun", "retired":
+	case "pensiun", "retired", "pensiunbup", "pensiundini":
 		return StatusRetired, true
-	case "diberhentikan", "berhenti", "pemberhentian", "ptdh", "dismissed":
+	case "diberhentikan", "berhenti", "pemberhentian", "ptdh", "pdh", "diberhentikantidakdenganhormat", "diberhentikandenganhormat", "dismissed":
 		return StatusDismissed, true
-	case "meninggal", "meninggaldunia", "wafat", "deceased":
+	case "meninggal", "meninggaldunia", "wafat", "wafatmeninggal", "deceased":
 		return StatusDeceased, true
 	}
 	return "", false
@@ -255,10 +287,27 @@ type Employee struct {
 	Email        string
 	Phone        string
 	Status       EmployeeStatus
-	BirthDate    time.Time // from the NIP
-	Sex          Sex       // from the NIP
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	BirthDate    time.Time // from the NIP, or TANGGAL_LAHIR when the identifier has none
+	Sex          Sex       // from the NIP, or JENIS_KELAMIN when the identifier has none
+
+	// From the national personnel exports (SIASN), all optional.
+	NIK          string    // 16-digit population number (kept for every ASN: reports often know only it)
+	PNSID        string    // SIASN's PNS_ID
+	OldNIP       string    // NIP_LAMA, the 9-digit NIP before 2007
+	BirthPlace   string    // TEMPAT_LAHIR_NAMA
+	OtherEmail   string    // the second e-mail of an export (EMAIL) when Email is the government one (EMAIL_GOV)
+	Eselon       string    // ESELON as written ("II.b"), kept beside the position type it maps to
+	Education    string    // TINGKAT_PENDIDIKAN_NAMA ("S-1/Sarjana")
+	RankDate     time.Time // TMT golongan
+	PositionDate time.Time // TMT jabatan
+	PersonID     int64     // the person behind this record across identifier changes (0: not linked yet)
+	// Head marks that the employee holds the head post of their unit
+	// (kepala dinas, camat, lurah, kepala bidang…): the roster parser infers
+	// it from the position, the form sets it. Acting heads (Plt, Plh) are
+	// position assignments, not this flag.
+	Head      bool
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	// Filled by queries that join the unit.
 	UnitName string

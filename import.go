@@ -25,6 +25,8 @@ type Import struct {
 	Updated      int64
 	Unchanged    int64
 	Rejected     int64
+	Pending      int64 // rows whose employee belongs to another government: pending transfers
+	Warnings     int64 // rows imported with a plausibility warning
 	Error        Message
 	CreatedBy    int64 // the user who started it; 0 for a token or the system
 	CreatedToken int64 // the API token that started it, or 0
@@ -53,4 +55,6 @@ type ImportProblem struct {
 	Value  string
 	Reason Message
 	UnitID int64
+	// Warning marks a plausibility warning: the row was imported anyway.
+	Warning bool
 }

@@ -21,6 +21,19 @@ type Parsed struct {
 	UnitCode   string   // KODE_UNIT, "" when absent
 	UnitPath   []string // UNIT_KERJA split on '>', nil when absent
 	Government string   // KODE_INSTANSI ("62.71"), "" when absent
+
+	// Units as SIASN exports name them: UNOR_NAMA (the leaf unit's name),
+	// UNOR_INDUK_NAMA (an ancestor's name) and INSTANSI_KERJA_NAMA (the
+	// government's name), resolved by the importer in the government's tree
+	// when neither UnitCode nor UnitPath is given.
+	UnitName       string
+	ParentUnitName string
+	GovernmentName string
+
+	// Warnings are plausibility problems (the NIP's birth date against
+	// TANGGAL_LAHIR, an NIK whose province does not exist…): the row is
+	// still imported, and the warnings are shown on the import's result.
+	Warnings []RowError
 }
 
 // RowError is one problem with one cell of a roster: the line it is on, the
