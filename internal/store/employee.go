@@ -187,6 +187,9 @@ func (s *Store) UpdateEmployee(ctx context.Context, id int64, up EmployeeUpdate)
 		if err := e.Validate(fromMS(x.now)); err != nil {
 			return err
 		}
+		if err := x.closeAssignment(ctx, before, &e); err != nil { // position.go
+			return err
+		}
 		out = &e
 		ch := employeeChanges(before, &e)
 		if len(ch) == 0 {
