@@ -373,7 +373,7 @@ func (s *Store) superiors(ctx context.Context, e *netra.Employee, d time.Time) (
 			AND a.kind = 'definitive' AND ` + covers("a") + ` ORDER BY a.end_date DESC LIMIT 1),
 			(SELECT e.unit_id FROM employees e WHERE e.id = ` + emp + `))
 		UNION ALL
-		SELECT u.id, u.parent_id, c.depth + 1 FROM org_units u JOIN chain c ON u.id = c.parent_id
+		SELECT u.id, u.parent_id, c.depth + 1 FROM org_units u JOIN chain c ON u.id = c.parent_id WHERE c.depth < 64
 	)
 	SELECT c.depth, c.unit_id, u.name, u.head_position, COALESCE(h.kind, ''), COALESCE(h.employee_id, 0),
 		COALESCE(h.position_name, ''), h.start_date, h.end_date,
