@@ -338,3 +338,14 @@ func (s *Store) EachEmployee(ctx context.Context, f netra.EmployeeFilter, via st
 		f.After = pg.Next
 	}
 }
+
+// SelectionSize returns how many employees a selection holds, for the
+// confirmation step of a bulk change: exact up to BulkMax, an error past it.
+// It reads ids only, hands out no one, and is not audited.
+func (s *Store) SelectionSize(ctx context.Context, sel EmployeeSelection) (int, error) {
+	if _, err := scopeOf(ctx, netra.PermEmployeeRead); err != nil {
+		return 0, err
+	}
+	ids, err := s.selectionIDs(ctx, sel)
+	return len(ids), err
+}
