@@ -93,6 +93,10 @@ func TestEachGovernmentKeepsItsOwnStaff(t *testing.T) {
 			{"national admin", asUser(904, netra.RoleTenantAdmin, w.nat, nil), false, true},
 			{"other city admin", asUser(905, netra.RoleTenantAdmin, w.other, nil), false, false},
 		}
+		tk := &store.APIToken{Name: "kota", Grant: netra.Grant{Role: netra.RoleVerifier, TenantID: w.city.ID}}
+		if err := s.CreateAPIToken(sys(), tk, "hash-kota"); err != nil {
+			t.Fatal(err)
+		}
 		for i, g := range gs {
 			n := int64(i)
 			// The record each grantee tries to change, created by the system.
@@ -159,6 +163,20 @@ func TestEachGovernmentKeepsItsOwnStaff(t *testing.T) {
 		prov := asUser(903, netra.RoleTenantAdmin, w.prov, nil)
 		if es, err := s.AuditEntries(prov, netra.AuditFilter{Action: "employee.create"}); err != nil || len(es) == 0 {
 			t.Errorf("province admin reads the city's audit log: %d entries, %v", len(es), err)
+		}
+		// The lists of a write permission (users, tokens) hold only the
+		// province's own; the national one's SQL shortcut ("everything")
+		// applies to oversight only.
+		for name, ctx := range map[string]context.Context{"province": prov, "national": asUser(904, netra.RoleTenantAdmin, w.nat, nil)} {
+			if us, err := s.Users(ctx, ""); err != nil || len(us) != 0 {
+				t.Errorf("%s admin lists %d of the city's users, %v", name, len(us), err)
+			}
+			if ts, err := s.APITokens(ctx); err != nil || len(ts) != 0 {
+				t.Errorf("%s admin lists %d tokens, %v", name, len(ts), err)
+			}
+		}
+		if us, err := s.Users(asUser(901, netra.RoleTenantAdmin, w.city, nil), ""); err != nil || len(us) == 0 {
+			t.Errorf("city admin lists %d users, %v", len(us), err)
 		}
 		// Creating a government stays with super admins.
 		if err := s.CreateTenant(prov, &netra.Tenant{Code: "62.72", Name: "Kabupaten Baru"}); !errors.Is(err, netra.ErrForbidden) {
