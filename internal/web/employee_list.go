@@ -329,13 +329,7 @@ func (s *Server) employeeBulkList(w http.ResponseWriter, r *http.Request) error 
 			row.What = p.T("bulk.what.status", netra.EmployeeStatus(sum.Status).Label(p.Lang))
 		}
 		if sum.Filter != nil {
-			var parts []string
-			for _, k := range []string{"tenant_id", "unit_id", "type", "position_type", "status", "q"} {
-				if v, ok := sum.Filter[k]; ok {
-					parts = append(parts, k+"="+strings.TrimSuffix(strings.TrimSuffix(jsonText(v), `"`), `"`))
-				}
-			}
-			row.Selection = p.T("bulk.sel.filter", p.Num(sum.Selected), strings.Join(parts, ", "))
+			row.Selection = p.T("bulk.sel.filter", p.Num(sum.Selected), s.describeFilter(r, p, sum.Filter))
 		} else {
 			row.Selection = p.T("bulk.sel.ids", p.Num(sum.Selected))
 		}
@@ -344,12 +338,41 @@ func (s *Server) employeeBulkList(w http.ResponseWriter, r *http.Request) error 
 	return s.render(w, r, http.StatusOK, "employee_bulk_list", d)
 }
 
-func jsonText(v any) string {
-	if s, ok := v.(string); ok {
-		return s
+// describeFilter shows a recorded filter in words: the government's and
+// unit's names (or their ids when no longer readable), the labels of the
+// codes, the search text.
+func (s *Server) describeFilter(r *http.Request, p *page, f map[string]any) string {
+	ctx := r.Context()
+	var parts []string
+	id := func(k string) int64 { v, _ := f[k].(float64); return int64(v) }
+	str := func(k string) string { v, _ := f[k].(string); return v }
+	if tid := id("tenant_id"); tid != 0 {
+		name := "#" + strconv.FormatInt(tid, 10)
+		if t, err := s.store.Tenant(ctx, tid); err == nil {
+			name = t.Name
+		}
+		parts = append(parts, p.T("employee.tenant")+": "+name)
 	}
-	b, _ := json.Marshal(v)
-	return string(b)
+	if uid := id("unit_id"); uid != 0 {
+		name := "#" + strconv.FormatInt(uid, 10)
+		if u, err := s.store.Unit(ctx, uid); err == nil {
+			name = u.Name
+		}
+		parts = append(parts, p.T("employee.unit.subtree")+": "+name)
+	}
+	if v := str("type"); v != "" {
+		parts = append(parts, p.T("employee.type")+": "+netra.EmploymentType(v).Label(p.Lang))
+	}
+	if v := str("position_type"); v != "" {
+		parts = append(parts, p.T("employee.position_type")+": "+netra.PositionType(v).Label(p.Lang))
+	}
+	if v := str("status"); v != "" {
+		parts = append(parts, p.T("employee.status")+": "+netra.EmployeeStatus(v).Label(p.Lang))
+	}
+	if v := str("q"); v != "" {
+		parts = append(parts, "“"+v+"”")
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writtenCounter notes whether anything reached the client.

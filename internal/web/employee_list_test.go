@@ -71,7 +71,7 @@ func TestBulkMoveAndStatusForms(t *testing.T) {
 		}
 		page := a.get("/pegawai/massal").Body.String()
 		for _, want := range []string{"Pindah ke Bidang Sekolah Menengah Pertama", "2 pegawai yang dipilih", "1 sudah sesuai",
-			"Status menjadi", "3 pegawai menurut saringan", "user:admin", `<td class="num">3</td>`, `<td class="num">1</td>`} {
+			"Status menjadi", "3 pegawai menurut saringan Instansi: Kota Palangka Raya, ", "Dinas Pendidikan", "user:admin", `<td class="num">3</td>`, `<td class="num">1</td>`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the bulk page lacks %q", want)
 			}
