@@ -216,9 +216,13 @@ func (x *tx) bulkRows(ctx context.Context, ids []int64) ([]bulkRow, error) {
 	for i, id := range ids {
 		ph[i] = a.add(id)
 	}
-	rows, err := x.QueryContext(ctx, `SELECT e.id, e.tenant_id, e.unit_id, e.status, u.path, t.path FROM employees e
-		JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id
-		WHERE e.id IN (`+strings.Join(ph, ", ")+`)`, a.v...)
+	// The paths come from subqueries so that the employees' primary key
+	// drives the query: with joins, SQLite (no statistics) started from the
+	// tenants and read the whole government's employees for every chunk,
+	// 30 s for 100,000.
+	rows, err := x.QueryContext(ctx, `SELECT e.id, e.tenant_id, e.unit_id, e.status,
+		(SELECT u.path FROM org_units u WHERE u.id = e.unit_id), (SELECT t.path FROM tenants t WHERE t.id = e.tenant_id)
+		FROM employees e WHERE e.id IN (`+strings.Join(ph, ", ")+`)`, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: bulk employees: %w", err)
 	}
@@ -234,8 +238,33 @@ func (x *tx) bulkRows(ctx context.Context, ids []int64) ([]bulkRow, error) {
 	return out, rows.Err()
 }
 
-// bulkApply writes one chunk: one UPDATE and one multi-row history INSERT.
+// bulkApply writes one chunk: one INSERT of the history rows, built in SQL
+// from the rows' current values (a multi-row VALUES of 2,500 parameters
+// made SQLite spend 50 ms parsing each chunk), then one UPDATE. The history
+// rows hold the same JSON as UpdateEmployee's: {"status":{"from":"active",
+// "to":"cltn"}} or {"unit_id":{"from":12,"to":34}}.
 func (x *tx) bulkApply(ctx context.Context, rs []bulkRow, op bulkOp, target *netra.OrgUnit) error {
+	var h args
+	at, actor, src := h.add(x.now), h.add(x.actor.Label), h.add("bulk")
+	var changes string
+	if target != nil {
+		changes = `'{"unit_id":{"from":' || CAST(e.unit_id AS TEXT) || ',"to":' || CAST(` + h.add(strconv.FormatInt(target.ID, 10)) + ` AS TEXT) || '}}'`
+	} else {
+		to, err := json.Marshal(op.status)
+		if err != nil {
+			return err
+		}
+		changes = `'{"status":{"from":"' || e.status || '","to":' || CAST(` + h.add(string(to)) + ` AS TEXT) || '}}'`
+	}
+	ph := make([]string, len(rs))
+	for i, r := range rs {
+		ph[i] = h.add(r.id)
+	}
+	in := strings.Join(ph, ", ")
+	if _, err := x.ExecContext(ctx, `INSERT INTO employee_history (employee_id, at, actor, source, changes)
+		SELECT e.id, `+at+`, `+actor+`, `+src+`, `+changes+` FROM employees e WHERE e.id IN (`+in+`)`, h.v...); err != nil {
+		return fmt.Errorf("store: bulk history: %w", err)
+	}
 	var a args
 	var set string
 	if target != nil {
@@ -244,31 +273,11 @@ func (x *tx) bulkApply(ctx context.Context, rs []bulkRow, op bulkOp, target *net
 		set = "status = " + a.add(op.status)
 	}
 	set += ", updated_at = " + a.add(x.now)
-	ph := make([]string, len(rs))
 	for i, r := range rs {
 		ph[i] = a.add(r.id)
 	}
 	if _, err := x.ExecContext(ctx, `UPDATE employees SET `+set+` WHERE id IN (`+strings.Join(ph, ", ")+`)`, a.v...); err != nil {
 		return fmt.Errorf("store: bulk update: %w", err)
-	}
-	var h args
-	vals := make([]string, len(rs))
-	for i, r := range rs {
-		ch := map[string]change{}
-		if target != nil {
-			ch["unit_id"] = change{r.unitID, target.ID}
-		} else {
-			ch["status"] = change{r.status, op.status}
-		}
-		b, err := json.Marshal(ch)
-		if err != nil {
-			return err
-		}
-		vals[i] = "(" + h.add(r.id) + ", " + h.add(x.now) + ", " + h.add(x.actor.Label) + ", " + h.add("bulk") + ", " + h.add(string(b)) + ")"
-	}
-	if _, err := x.ExecContext(ctx, `INSERT INTO employee_history (employee_id, at, actor, source, changes) VALUES `+
-		strings.Join(vals, ", "), h.v...); err != nil {
-		return fmt.Errorf("store: bulk history: %w", err)
 	}
 	return nil
 }
