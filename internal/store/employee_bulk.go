@@ -240,7 +240,8 @@ func (x *tx) bulkRows(ctx context.Context, ids []int64) ([]bulkRow, error) {
 // bulkApply writes one chunk: one INSERT of the history rows, built in SQL
 // from the rows' current values (a multi-row VALUES of 2,500 parameters
 // made SQLite spend 50 ms parsing each chunk), then one UPDATE. The history
-// rows hold the same JSON as UpdateEmployee's: {"status":{"from":"active",
+// rows hold the same JSON as UpdateEmployee's (the casts type the select
+// list's parameters for PostgreSQL): {"status":{"from":"active",
 // "to":"cltn"}} or {"unit_id":{"from":12,"to":34}}.
 func (x *tx) bulkApply(ctx context.Context, rs []bulkRow, op bulkOp, target *netra.OrgUnit) error {
 	var h args
@@ -261,7 +262,8 @@ func (x *tx) bulkApply(ctx context.Context, rs []bulkRow, op bulkOp, target *net
 	}
 	in := strings.Join(ph, ", ")
 	if _, err := x.ExecContext(ctx, `INSERT INTO employee_history (employee_id, at, actor, source, changes)
-		SELECT e.id, `+at+`, `+actor+`, `+src+`, `+changes+` FROM employees e WHERE e.id IN (`+in+`)`, h.v...); err != nil {
+		SELECT e.id, CAST(`+at+` AS BIGINT), CAST(`+actor+` AS TEXT), CAST(`+src+` AS TEXT), `+changes+`
+		FROM employees e WHERE e.id IN (`+in+`)`, h.v...); err != nil {
 		return fmt.Errorf("store: bulk history: %w", err)
 	}
 	var a args
