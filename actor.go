@@ -97,30 +97,50 @@ func (a *Actor) GrantsFor(p Permission) []Grant {
 }
 
 // Scope is the part of the data an actor may reach with one permission: a
-// set of tenant paths (a tenant and those below it), each possibly narrowed
-// to a unit subtree. All is set for super admins.
+// set of tenants (for an oversight permission a tenant and those below it,
+// for any other the tenant alone), each possibly narrowed to a unit subtree.
+// All is set for super admins.
 type Scope struct {
 	All   bool
 	Areas []ScopeArea
 }
 
-// ScopeArea is one reachable area: a tenant subtree, or a unit subtree
-// inside one tenant when UnitPath is set.
+// ScopeArea is one reachable area: a tenant subtree, the tenant alone when
+// Exact is set, or a unit subtree inside one tenant when UnitPath is set (a
+// unit subtree never reaches another tenant).
 type ScopeArea struct {
 	TenantID   int64
 	TenantPath string
 	UnitPath   string
+	// Exact limits the area to the tenant itself: the tenants below it are
+	// outside. Set for every permission that is not an oversight one.
+	Exact bool
 }
 
-// ScopeFor returns where the actor may exercise p. An empty scope reaches
-// nothing.
+// ScopeFor returns where the actor may exercise p. For an oversight
+// permission (reads) a grant reaches the tenants below its tenant; for any
+// other (writes) only its own tenant: each government keeps its own staff.
+// An empty scope reaches nothing.
 func (a *Actor) ScopeFor(p Permission) Scope {
+	return a.scopeFor(p, !p.Oversight())
+}
+
+// ScopeWithSubtreeFor returns where the actor holds p counting the tenants
+// below each grant's tenant, whatever p is. It is not where the actor may
+// exercise p (that is ScopeFor): it serves the few decisions the law gives
+// to a common ancestor of two governments, such as confirming a transfer
+// between two regencies of one province.
+func (a *Actor) ScopeWithSubtreeFor(p Permission) Scope {
+	return a.scopeFor(p, false)
+}
+
+func (a *Actor) scopeFor(p Permission, exact bool) Scope {
 	var s Scope
 	for _, g := range a.GrantsFor(p) {
 		if g.Role == RoleSuperAdmin {
 			return Scope{All: true}
 		}
-		s.Areas = append(s.Areas, ScopeArea{TenantID: g.TenantID, TenantPath: g.TenantPath, UnitPath: g.UnitPath})
+		s.Areas = append(s.Areas, ScopeArea{TenantID: g.TenantID, TenantPath: g.TenantPath, UnitPath: g.UnitPath, Exact: exact})
 	}
 	return s
 }
@@ -135,7 +155,7 @@ func (s Scope) CoversTenant(tp string) bool {
 		return true
 	}
 	for _, a := range s.Areas {
-		if a.UnitPath == "" && strings.HasPrefix(tp, a.TenantPath) {
+		if a.UnitPath == "" && (tp == a.TenantPath || !a.Exact && strings.HasPrefix(tp, a.TenantPath)) {
 			return true
 		}
 	}

@@ -250,13 +250,13 @@ func ParseEmployeeStatus(s string) (EmployeeStatus, bool) {
 	switch squash(s) {
 	case "aktif", "active", "pnsaktif", "pppkaktif", "cpnsaktif":
 		return StatusActive, true
-	case "cltn", "cutidiluartanggungannegara", "unpaidleave":
+	case "cltn", "cutidiluartanggungannegara", "cltncutidiluartanggungannegara", "unpaidleave":
 		return StatusCLTN, true
 	case "tugasbelajar", "tubel", "studyleave":
 		return StatusStudyLeave, true
 	case "pemberhentiansementara", "diberhentikansementara", "suspended":
 		return StatusSuspended, true
-	case "mpp", "masapersiapanpensiun", "prepensiun", "preretirement":
+	case "mpp", "masapersiapanpensiun", "masapersiapanpensiunmpp", "prepensiun", "preretirement":
 		return StatusPreRetirement, true
 	case "pindah", "pindahkeluar", "mutasi", "mutasikeluar", "pindahinstansi", "movedout":
 		return StatusMovedOut, true

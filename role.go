@@ -4,8 +4,13 @@ package netra
 // to one unit subtree.
 type Role string
 
-// The roles. A grant of any role but RoleSuperAdmin names a tenant; it
-// reaches the tenants below that tenant too (a province sees its regencies).
+// The roles. A grant of any role but RoleSuperAdmin names a tenant, and
+// possibly a unit subtree of it. Each government keeps its own staff: the
+// grant's write permissions act only within that tenant (or that unit
+// subtree), while its oversight permissions (Permission.Oversight) reach the
+// tenants below it too — a province, and the national government, oversee
+// the regencies and cities below them but do not write their records. A
+// super admin reaches everything.
 const (
 	RoleSuperAdmin  Role = "super_admin"  // runs the installation
 	RoleTenantAdmin Role = "tenant_admin" // BKPSDM operator
@@ -57,12 +62,44 @@ const (
 	PermSelf          Permission = "self"        // an employee's own record and tasks
 )
 
+// oversight holds the permissions that read: a grant of one of them on a
+// tenant reaches the tenants below it (see Permission.Oversight). Dashboards
+// and other read-only views over several governments belong here.
+var oversight = map[Permission]bool{
+	PermTenantRead:   true,
+	PermUnitRead:     true,
+	PermEmployeeRead: true,
+	PermAuditRead:    true,
+}
+
+// Oversight reports whether p is an oversight permission, one that reads: a
+// grant of it on a tenant reaches that tenant and every tenant below it.
+// Every other permission (unit.manage, employee.write, employee.import,
+// user.manage, self) acts only within the grant's own tenant, or the grant's
+// unit subtree inside it; tenant.manage is held by super admins only, who
+// reach everything.
+func (p Permission) Oversight() bool { return oversight[p] }
+
 // Permissions lists every permission a role can hold, for documentation and tests.
 var Permissions = []Permission{PermTenantRead, PermTenantManage, PermUnitRead, PermUnitManage,
 	PermEmployeeRead, PermEmployeeWrite, PermImport, PermUserManage, PermAuditRead, PermSelf}
 
 // rolePermissions is the permission table: what each role may do within the
-// scope of its grant.
+// scope of its grant. For a grant on tenant T (unit subtree U):
+//
+//	permission       reaches                         roles
+//	tenant.read      T and the tenants below         all staff roles
+//	unit.read        T and below (U inside T)        all staff roles
+//	employee.read    T and below (U inside T)        all staff roles
+//	audit.read       T and below                     super admin, tenant admin, auditor
+//	unit.manage      T only (U inside T)             super admin, tenant admin
+//	employee.write   T only (U inside T)             super admin, tenant admin
+//	employee.import  T only (U inside T)             super admin, tenant admin
+//	user.manage      T only (U inside T)             super admin, tenant admin
+//	tenant.manage    everything                      super admin only
+//	self             the employee's own record       employee
+//
+// A super admin's grant names no tenant and reaches everything.
 var rolePermissions = map[Role][]Permission{
 	RoleSuperAdmin: {PermTenantRead, PermTenantManage, PermUnitRead, PermUnitManage, PermEmployeeRead,
 		PermEmployeeWrite, PermImport, PermUserManage, PermAuditRead},

@@ -405,7 +405,8 @@ func (r *Reader) Next() (Row, error) {
 		row := Row{Line: line}
 		for i, j := range r.cols {
 			if j >= 0 && j < len(rec) {
-				*row.field(i) = strings.TrimSpace(rec[j])
+				// An exported roster neutralised "+62…" as "'+62…".
+				*row.field(i) = unneutralize(strings.TrimSpace(rec[j]))
 			}
 		}
 		return row, nil

@@ -74,15 +74,5 @@ func WriteErrorsCSV(w io.Writer, errs []RowError, lang string) error {
 	return r.Flush()
 }
 
-// safeCell defuses a cell that a spreadsheet would read as a formula
-// (OWASP's CSV injection advice).
-func safeCell(s string) string {
-	if s == "" {
-		return s
-	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
-	}
-	return s
-}
+// safeCell defuses a cell that a spreadsheet would read as a formula.
+func safeCell(s string) string { return Neutralize(s) }

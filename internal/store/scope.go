@@ -32,7 +32,8 @@ func scopeOf(ctx context.Context, p netra.Permission) (netra.Scope, error) {
 	return s, nil
 }
 
-// scopeSQL returns an SQL condition that holds for rows within the scope.
+// scopeSQL returns an SQL condition that holds for rows within the scope. An
+// Exact area (a write permission) matches its own tenant by id only.
 // tenantPath and tenantID name the tenant's path and id columns, unitPath
 // the unit's path column ("" where the query has no unit: then a grant
 // limited to a unit subtree reaches nothing). With tenantPath "" governments
@@ -44,6 +45,11 @@ func scopeSQL(s netra.Scope, a *args, tenantPath, tenantID, unitPath string) str
 	}
 	var ors []string
 	for _, ar := range s.Areas {
+		if ar.UnitPath == "" && ar.Exact {
+			// The tenant alone (a write permission): matched by id.
+			ors = append(ors, fmt.Sprintf("%s = %s", tenantID, a.add(ar.TenantID)))
+			continue
+		}
 		if ar.UnitPath == "" && ar.TenantPath == "/"+netra.NationalCode+"/" {
 			return "TRUE" // the national government's area holds every other
 		}

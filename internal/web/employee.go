@@ -51,6 +51,7 @@ type employeeListPage struct {
 	CreateURL  string
 	// FiltersOpen unfolds the filters when any is set.
 	FiltersOpen bool
+	listExtras
 }
 
 // employeeList lists the employees in scope with filters, a search by name
@@ -59,19 +60,9 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	q := newQuery(r)
 	p := s.newPage(r, "employees.title")
-	f := netra.EmployeeFilter{TenantID: q.idParam("instansi"), UnitID: q.idParam("unit"),
-		Type: netra.EmploymentType(q.get("jenis")), PositionType: netra.PositionType(q.get("jabatan")),
-		Search: q.text("q", maxSearch), Limit: 50}
-	if err := q.err(); err != nil {
+	f, status, err := listFilter(q)
+	if err != nil {
 		return err
-	}
-	status := q.get("status")
-	switch {
-	case status == "":
-		status = string(netra.StatusActive)
-		f.Status = netra.StatusActive
-	case status != "all":
-		f.Status = netra.EmployeeStatus(status)
 	}
 	after, err := decodeCursor(q.get("after"))
 	if err != nil {
@@ -113,6 +104,7 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Rows, d.Total, d.More = pg.Employees, pg.Total, pg.More
+	d.listExtras = s.listExtrasFor(r, p, q, f, pg.Employees)
 	// Previous pages: the cursors that led here travel in p, oldest first; "0" is the first page.
 	prev := []string{}
 	if v := q.get("p"); v != "" {

@@ -104,6 +104,11 @@ func (s *Server) routeTable() []route {
 		{"GET", "/pegawai/{id}/penugasan", netra.PermEmployeeWrite, s.assignmentNewForm},
 		{"POST", "/pegawai/{id}/penugasan", netra.PermEmployeeWrite, s.assignmentCreate},
 		{"POST", "/pegawai/{id}/penugasan/hapus", netra.PermEmployeeWrite, s.assignmentDelete},
+		// Bulk changes and exports of the list (employee_list.go).
+		{"POST", "/pegawai/massal", netra.PermEmployeeWrite, s.employeeBulk},
+		{"GET", "/pegawai/massal", netra.PermAuditRead, s.employeeBulkList},
+		{"GET", "/pegawai/ekspor.csv", netra.PermEmployeeRead, s.employeeExport("csv")},
+		{"GET", "/pegawai/ekspor.xlsx", netra.PermEmployeeRead, s.employeeExport("xlsx")},
 
 		// Roster imports.
 		{"GET", "/impor", netra.PermImport, s.importHome},
@@ -137,6 +142,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/tenants/{id}", netra.PermTenantRead, s.apiTenant},
 		{"GET", "/api/v1/tenants/{id}/units", netra.PermUnitRead, s.apiUnits},
 		{"POST", "/api/v1/tenants/{id}/units", netra.PermUnitManage, s.apiUnitCreate},
+		{"GET", "/api/v1/units", netra.PermUnitRead, s.apiUnitSearch},
 		{"GET", "/api/v1/units/{id}", netra.PermUnitRead, s.apiUnit},
 		{"PATCH", "/api/v1/units/{id}", netra.PermUnitManage, s.apiUnitUpdate},
 		{"POST", "/api/v1/units/{id}/move", netra.PermUnitManage, s.apiUnitMove},

@@ -267,3 +267,60 @@ func TestUnitAdminSeesUsersOfSubtree(t *testing.T) {
 		}
 	})
 }
+
+// TestProvinceOverseesButDoesNotWrite: the province's admin reads Kota
+// Palangka Raya's employees and units but cannot create, edit or move its
+// employees, create its units, import into it or create its users; the
+// city's admin and a super admin can.
+func TestProvinceOverseesButDoesNotWrite(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		e.user("prov", netra.RoleTenantAdmin, e.kalteng, nil)
+		p := e.as("prov")
+		guru := e.employees["guru"]
+		wantBody(t, p.get("/pegawai?instansi="+id(e.palangka.ID)), 200, "Siti Aminah")
+		page := p.get("/pegawai/" + id(guru.ID))
+		wantBody(t, page, 200, "Siti Aminah")
+		if strings.Contains(page.Body.String(), "/pegawai/"+id(guru.ID)+"/ubah") {
+			t.Error("the province's admin is offered to edit a city employee")
+		}
+		wantBody(t, p.get("/unit/"+id(e.disdik.ID)), 200, "Dinas Pendidikan")
+
+		refusedCode := func(what string, code int) {
+			t.Helper()
+			if code != 403 && code != 404 && code != 422 {
+				t.Errorf("province admin %s: %d, want refused", what, code)
+			}
+		}
+		refusedCode("opens the edit form", p.get("/pegawai/"+id(guru.ID)+"/ubah").Code)
+		refusedCode("edits", p.post("/pegawai/"+id(guru.ID)+"/ubah", url.Values{"name": {"Diubah Provinsi"}, "unit": {id(e.disdikSMP.ID)}}).Code)
+		refusedCode("creates an employee", p.post("/pegawai", url.Values{"instansi": {id(e.palangka.ID)}, "nip": {nipFor(300)},
+			"name": {"Dari Provinsi"}, "type": {"PNS"}, "golongan": {"III/a"}, "position_type": {"pelaksana"}, "unit": {id(e.setda.ID)}}).Code)
+		refusedCode("creates a unit", p.post("/instansi/"+id(e.palangka.ID)+"/unit", url.Values{"code": {"PROV-X"}, "name": {"Unit Provinsi"}, "type": {"bidang"}}).Code)
+		refusedCode("creates a user", p.post("/pengguna", url.Values{"username": {"kota.baru"}, "name": {"Kota Baru"},
+			"email": {"kota.baru@netra.test"}, "role": {"verifier"}, "tenant": {id(e.palangka.ID)}}).Code)
+		refusedCode("imports", p.upload("/impor", "instansi", e.palangka.ID, "prov.csv", smallRoster(), false).Code)
+		if got, err := st.Employee(sys, guru.ID); err != nil || got.Name != guru.Name || got.UnitID != guru.UnitID {
+			t.Errorf("the city's employee changed: %+v, %v", got, err)
+		}
+		if _, err := st.UnitByCode(sys, e.palangka.ID, "PROV-X"); err == nil {
+			t.Error("the province's admin created a unit in the city")
+		}
+		if _, err := st.LoginUser(context.Background(), "kota.baru"); err == nil {
+			t.Error("the province's admin created a user in the city")
+		}
+		if ims, _ := st.Imports(sys, e.palangka.ID); len(ims) != 0 {
+			t.Errorf("the province's admin started %d imports in the city", len(ims))
+		}
+		// The city's own admin, and a super admin, edit the record.
+		for _, who := range []string{"admin", "super"} {
+			c := e.as(who)
+			if got := c.get("/pegawai/" + id(guru.ID) + "/ubah").Code; got != 200 {
+				t.Errorf("%s opens the edit form: %d", who, got)
+			}
+		}
+		tok := e.apiClient(netra.RoleTenantAdmin, e.kalteng, nil)
+		w := tok.json("PATCH", "/api/v1/employees/"+id(guru.ID), map[string]any{"name": "Lewat API"})
+		refusedCode("edits through the API", w.Code)
+	})
+}
