@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -165,26 +166,60 @@ func cellOf(e *netra.Employee, i int, unitCode, government string) string {
 	switch i {
 	case iNIP:
 		return e.NIP
+	case iNIK:
+		return e.NIK
+	case iPNSID:
+		return e.PNSID
+	case iOldNIP:
+		return e.OldNIP
 	case iName:
 		return e.Name
 	case iFrontTitle:
 		return e.FrontTitle
 	case iBackTitle:
 		return e.BackTitle
+	case iBirthPlace:
+		return e.BirthPlace
+	case iBirthDate:
+		return formatDate(e.BirthDate)
+	case iSex:
+		return string(e.Sex)
 	case iType:
 		return e.Type.Label("id")
+	case iCPNS:
+		return "" // JENIS_PEGAWAI says CPNS already
 	case iGolongan:
 		return string(e.Golongan)
+	case iRankDate:
+		return formatDate(e.RankDate)
 	case iPosition:
 		return e.PositionName
 	case iPositionType:
 		return e.PositionType.Label("id")
+	case iEselon:
+		return e.Eselon
+	case iPositionDate:
+		return formatDate(e.PositionDate)
+	case iHead:
+		if e.Head {
+			return "Ya"
+		}
+		return "Tidak"
+	case iEducation:
+		return e.Education
 	case iUnitCode:
 		return unitCode
 	case iUnitPath:
 		return ""
+	case iUnitName:
+		// The unit's name, for people reading the file; KODE_UNIT decides.
+		return e.UnitName
+	case iParentUnit, iGovName:
+		return ""
 	case iEmail:
 		return e.Email
+	case iOtherEmail:
+		return e.OtherEmail
 	case iPhone:
 		return e.Phone
 	case iStatus:
@@ -193,6 +228,13 @@ func cellOf(e *netra.Employee, i int, unitCode, government string) string {
 		return government
 	}
 	return ""
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
 }
 
 // Neutralize defuses a cell that a spreadsheet would run as a formula
