@@ -2,9 +2,11 @@ package roster
 
 import (
 	"bytes"
+	"encoding/csv"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/netra-id/netra"
 )
@@ -256,5 +258,31 @@ func TestSignInEmail(t *testing.T) {
 	}
 }
 
-var _ = bytes.NewReader
-var _ = time.Now
+// TestProvinceCodesMatchWilayah keeps nip.go's province list equal to the
+// embedded Kemendagri data (read as a file: loading all of internal/wilayah
+// takes seconds).
+func TestProvinceCodesMatchWilayah(t *testing.T) {
+	b, err := os.ReadFile("../wilayah/data/provinces.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(recs) != 39 {
+		t.Fatalf("provinces.csv: %d records, %v", len(recs), err)
+	}
+	n := 0
+	for _, r := range recs[1:] {
+		if !netra.ProvinceCode(r[0]) {
+			t.Errorf("province %s %s is not in netra's list", r[0], r[1])
+		}
+		n++
+	}
+	for c := 10; c < 100; c++ {
+		if netra.ProvinceCode(strconv.Itoa(c)) {
+			n--
+		}
+	}
+	if n != 0 {
+		t.Errorf("netra's list and wilayah differ by %d codes", n)
+	}
+}
