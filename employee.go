@@ -154,8 +154,8 @@ func ParsePositionType(s string) (PositionType, bool) {
 	// 20/2023 (domain §3.5).
 	case "fungsional", "fungsionaltertentu", "jabatanfungsionaltertentu", "jft", "jf", "jabatanfungsional":
 		return Fungsional, true
-	// Fungsional umum became pelaksana (UU 5/2014 Pasal 131 huruf f,
-	// PermenPANRB 41/2018).
+	// Fungsional umum became pelaksana (UU 5/2014 Pasal 131 huruf f; the
+	// pelaksana names are PermenPANRB 41/2018's, unconfirmed in domain.md).
 	case "pelaksana", "jabatanpelaksana", "fungsionalumum", "jabatanfungsionalumum", "jfu", "staf", "staff":
 		return Pelaksana, true
 	}

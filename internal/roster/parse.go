@@ -207,11 +207,9 @@ func ParseRow(row Row, now time.Time) (Parsed, []RowError) {
 		p.add(ColUnitCode, netra.Msg("Kode unit paling panjang 64 karakter, tanpa spasi, '>' atau '/'.",
 			"The unit code has at most 64 characters, with no spaces, '>' or '/'."))
 	}
-	for _, u := range []struct{ col, v string }{{ColUnitName, out.UnitName}, {ColParentUnit, out.ParentUnitName}, {ColGovName, out.GovernmentName}} {
-		if m := netra.CheckText(u.v, 200, false); m != nil {
-			p.add(u.col, *m)
-		}
-	}
+	checkName(&p, ColUnitName, out.UnitName, 200)
+	checkName(&p, ColParentUnit, out.ParentUnitName, 200)
+	checkName(&p, ColGovName, out.GovernmentName, 200)
 
 	if out.Government = row.Government; out.Government != "" {
 		if _, ok := netra.LevelOfCode(out.Government); !ok {

@@ -1,9 +1,11 @@
 package roster
 
 import (
+	"fmt"
 	"net/mail"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/netra-id/netra"
 )
@@ -135,7 +137,7 @@ func parseIdentifiers(p *rowProblems, e *netra.Employee, row Row, now time.Time)
 		}
 	}
 	if row.PNSID != "" {
-		if len(row.PNSID) > 64 || strings.ContainsAny(row.PNSID, " \t") {
+		if len(row.PNSID) > 64 || strings.ContainsAny(row.PNSID, " \t") || netra.CheckText(row.PNSID, 64, false) != nil {
 			p.add(ColPNSID, netra.Msg("PNS_ID paling panjang 64 karakter, tanpa spasi.", "The PNS_ID has at most 64 characters, with no spaces."))
 		} else {
 			e.PNSID = row.PNSID
@@ -155,13 +157,8 @@ func parseIdentifiers(p *rowProblems, e *netra.Employee, row Row, now time.Time)
 func parseExtras(p *rowProblems, e *netra.Employee, row Row, now time.Time) {
 	e.BirthPlace = oneLine(row.BirthPlace)
 	e.Education = oneLine(row.Education)
-	for _, t := range []struct{ col, v string }{{ColBirthPlace, e.BirthPlace}, {ColEducation, e.Education}} {
-		if m := netra.CheckText(t.v, 200, false); m != nil {
-			p.add(t.col, *m)
-		} else if len([]rune(t.v)) > 100 {
-			p.add(t.col, netra.Msg("Paling panjang 100 karakter.", "At most 100 characters."))
-		}
-	}
+	checkName(p, ColBirthPlace, e.BirthPlace, 100)
+	checkName(p, ColEducation, e.Education, 100)
 	if row.BirthDate != "" {
 		if d, ok := dateIn(p, ColBirthDate, row.BirthDate, now, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), now); ok {
 			e.BirthDate = d
@@ -190,6 +187,19 @@ func parseExtras(p *rowProblems, e *netra.Employee, row Row, now time.Time) {
 		case !strings.EqualFold(o, strings.TrimSpace(e.Email)):
 			e.OtherEmail = o
 		}
+	}
+}
+
+// checkName refuses control characters and more than max characters in a
+// one-line text cell.
+func checkName(p *rowProblems, col, v string, max int) {
+	if v == "" {
+		return
+	}
+	if m := netra.CheckText(v, 4*max, false); m != nil {
+		p.add(col, *m)
+	} else if utf8.RuneCountInString(v) > max {
+		p.add(col, netra.Msg(fmt.Sprintf("Paling panjang %d karakter.", max), fmt.Sprintf("At most %d characters.", max)))
 	}
 }
 
@@ -286,9 +296,9 @@ func plausible(p *rowProblems, e *netra.Employee, row Row, now time.Time) {
 				"The sex "+string(given)+" differs from the one in the "+what+" ("+string(idSex)+"); "+keptEN(e.Type)+"."))
 		}
 	}
-	// Appointment before 18: a CPNS must be at least 18 when applying (PP
-	// 11/2017 Pasal 23), a PPPK at least 20 (PP 49/2018 Pasal 16); 18 is
-	// the bound both satisfy. The NIP holds the year and month of the
+	// Appointment before 18: a CPNS applicant must be at least 18 (PP
+	// 11/2017), a PPPK applicant at least 20 (PP 49/2018) — as commonly
+	// quoted, not confirmed in domain.md — so 18 is a bound both satisfy. The NIP holds the year and month of the
 	// appointment (digits 9–14), the NI PPPK its year.
 	if len(e.NIP) == 18 && e.Type != netra.NonASN && !e.BirthDate.IsZero() {
 		y, m := atoi(e.NIP[8:12]), 12
