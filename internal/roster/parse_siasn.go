@@ -83,7 +83,7 @@ func parsePositionType(p *rowProblems, e *netra.Employee, row Row) {
 		fromEselon, e.Eselon = t, canonical
 	}
 	jenis := row.PositionType
-	switch pt, ok := netra.ParsePositionType(jenis); {
+	switch pt, ok := positionType(jenis); {
 	case jenis == "" && fromEselon != "":
 		e.PositionType = fromEselon
 	case jenis == "":
@@ -104,6 +104,24 @@ func parsePositionType(p *rowProblems, e *netra.Employee, row Row) {
 		p.add(ColPositionType, netra.Msg("Jenis jabatan tidak dikenal; gunakan JPT Madya, JPT Pratama, Administrator, Pengawas, Fungsional atau Pelaksana (atau Struktural dengan ESELON).",
 			"Unknown position type; use JPT Madya, JPT Pratama, Administrator, Pengawas, Fungsional or Pelaksana (or Struktural with ESELON)."))
 	}
+}
+
+// positionType reads JENIS_JABATAN, with a fast path for the labels Netra
+// writes (ParsePositionType allocates).
+func positionType(s string) (netra.PositionType, bool) {
+	switch s {
+	case "Pelaksana":
+		return netra.Pelaksana, true
+	case "Fungsional":
+		return netra.Fungsional, true
+	case "Pengawas":
+		return netra.Pengawas, true
+	case "Administrator":
+		return netra.Administrator, true
+	case "JPT Pratama":
+		return netra.JPTPratama, true
+	}
+	return netra.ParsePositionType(s)
 }
 
 // umbrellaMessage explains why a group of position types is refused.

@@ -132,6 +132,11 @@ func TestColumnsTable(t *testing.T) {
 			owner[k] = c.Name
 		}
 	}
+	for _, h := range govEmail {
+		if o, ok := owner[headerKey(h)]; ok {
+			t.Errorf("government e-mail header %q also means %s", h, o)
+		}
+	}
 	var r Row
 	for i, c := range Columns {
 		*r.field(i) = "v" + c.Name

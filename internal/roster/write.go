@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -221,6 +222,11 @@ func cellOf(e *netra.Employee, i int, unitCode, government string) string {
 	case iOtherEmail:
 		return e.OtherEmail
 	case iPhone:
+		// The national form needs no apostrophe against formulas (see
+		// Neutralize), and NormalizePhone turns it back into +62….
+		if strings.HasPrefix(e.Phone, "+62") {
+			return "0" + e.Phone[3:]
+		}
 		return e.Phone
 	case iStatus:
 		return e.Status.Label("id")

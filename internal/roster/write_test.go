@@ -20,7 +20,7 @@ func exportSample(t *testing.T) []netra.Employee {
 			NIK: "6271016609860002", PNSID: "A5EB03E23C0BF6A0E040640A040252AD", OldNIP: "131234567",
 			BirthPlace: "Palangka Raya", OtherEmail: "siti.aminah@gmail.com", Eselon: "III.b", Education: "S-2",
 			RankDate: date(2021, 4, 1), PositionDate: date(2023, 1, 2), Head: true},
-		{NIP: "199009132021222014", Name: "Yohanes Wenda", Type: netra.PPPK, Golongan: "IX", BirthDate: date(1990, 9, 14), Sex: netra.Female,
+		{NIP: "199009132021222014", Name: "Yohanes Wenda", Type: netra.PPPK, Golongan: "IX", BirthDate: date(1990, 9, 14), Sex: netra.Female, Phone: "+6591234567",
 			PositionName: "Guru Ahli Pertama", PositionType: netra.Fungsional, Status: netra.StatusCLTN},
 		{NIP: "199009132025242014", Name: "=HYPERLINK(\"http://x\")", Type: netra.PPPKParuhWaktu,
 			PositionName: "-Pengadministrasi", PositionType: netra.Pelaksana, Status: netra.StatusPreRetirement},
@@ -75,7 +75,7 @@ func TestWriterRoundTrip(t *testing.T) {
 				if !strings.HasPrefix(s, "\uFEFFNIP;NIK;PNS_ID;NIP_LAMA;NAMA;") {
 					t.Errorf("CSV starts %q", s[:min(len(s), 40)])
 				}
-				if !strings.Contains(s, "'=HYPERLINK") || !strings.Contains(s, "'+6281234567890") || !strings.Contains(s, "'@Budi") {
+				if !strings.Contains(s, "'=HYPERLINK") || !strings.Contains(s, ";081234567890;") || !strings.Contains(s, "'@Budi") || !strings.Contains(s, "'-Pengadministrasi") || !strings.Contains(s, ";'+6591234567;") {
 					t.Errorf("formula cells not neutralised:\n%s", s)
 				}
 			}
