@@ -96,8 +96,8 @@ func emptyMark(s string) bool { return s == "-" || s == "–" || s == "—" }
 // excelMessage is what a NIP or NIK that Excel stored as a number gets:
 // Excel keeps 15 significant digits, so an 18-digit NIP comes back as
 // 1.98609E+17 or as 198609262015051000.
-var excelMessage = netra.Msg("Tersimpan sebagai angka di Excel dan digitnya hilang; format kolom sebagai Teks lalu isi ulang nomornya.",
-	"Excel stored the number as a number and lost digits; format the column as Text and enter the number again.")
+var excelMessage = netra.Msg("Nomor ini tersimpan sebagai angka di Excel dan digit terakhirnya hilang (Excel hanya menyimpan 15 digit); format kolom sebagai Teks lalu isi ulang nomornya.",
+	"Excel stored this identifier as a number and lost its last digits (Excel keeps only 15); format the column as Text and enter the number again.")
 
 // excelMangled reports whether an identifier cell is what Excel makes of a
 // long number: scientific notation, a decimal point, or an 18-digit NIP
