@@ -20,30 +20,31 @@ import (
 // KEDUDUKAN_HUKUM_NAMA…) are aliases; where SIASN's name is the clearest
 // one (PNS_ID, STATUS_CPNS_PNS, UNOR_NAMA…) it is the canonical name.
 const (
-	ColNIP          = "NIP"             // NIP, NI PPPK or, for non-ASN staff, NIK
-	ColNIK          = "NIK"             // 16-digit population number, kept for every employee
-	ColPNSID        = "PNS_ID"          // SIASN's own identifier of the person
-	ColOldNIP       = "NIP_LAMA"        // the 9-digit NIP of before 2007
-	ColName         = "NAMA"            // name without titles
-	ColFrontTitle   = "GELAR_DEPAN"     // titles before the name ("Dr.", "Ir.")
-	ColBackTitle    = "GELAR_BELAKANG"  // titles after the name ("S.Pd., M.Si.")
-	ColBirthPlace   = "TEMPAT_LAHIR"    // place of birth
-	ColBirthDate    = "TANGGAL_LAHIR"   // date of birth
-	ColSex          = "JENIS_KELAMIN"   // L/P (SIASN: M/F)
-	ColType         = "JENIS_PEGAWAI"   // PNS, CPNS, PPPK, PPPK Paruh Waktu, Non-ASN
-	ColCPNS         = "STATUS_CPNS_PNS" // C or P: whether a PNS-type employee is still a CPNS
-	ColGolongan     = "GOLONGAN"        // III/a, IV/b… for PNS; I–XVII for PPPK
-	ColRankDate     = "TMT_GOLONGAN"    // TMT (start date) of the current rank
-	ColPosition     = "JABATAN"         // position name
-	ColPositionType = "JENIS_JABATAN"   // JPT Pratama, Administrator, Pengawas, Fungsional, Pelaksana…
-	ColEselon       = "ESELON"          // the old eselon of a structural post (II.b, IV.a)
-	ColPositionDate = "TMT_JABATAN"     // TMT (start date) of the current position
-	ColHead         = "KEPALA_UNIT"     // Ya/Tidak: holds the head post of the unit
-	ColEducation    = "PENDIDIKAN"      // highest education level (S-1, D-III…)
-	ColUnitCode     = "KODE_UNIT"       // the unit's code in the tenant's tree
-	ColUnitPath     = "UNIT_KERJA"      // the unit as a path of names: "Dinas Pendidikan > Bidang SD"
-	ColUnitName     = "UNOR_NAMA"       // the unit's own name (a leaf, not a path), as SIASN writes it
-	ColParentUnit   = "UNOR_INDUK_NAMA" // the name of an ancestor of the unit (SIASN: the OPD)
+	ColNIP          = "NIP"                  // NIP, NI PPPK or, for non-ASN staff, NIK
+	ColNIK          = "NIK"                  // 16-digit population number, kept for every employee
+	ColPNSID        = "PNS_ID"               // SIASN's own identifier of the person
+	ColOldNIP       = "NIP_LAMA"             // the 9-digit NIP of before 2007
+	ColName         = "NAMA"                 // name without titles
+	ColFrontTitle   = "GELAR_DEPAN"          // titles before the name ("Dr.", "Ir.")
+	ColBackTitle    = "GELAR_BELAKANG"       // titles after the name ("S.Pd., M.Si.")
+	ColBirthPlace   = "TEMPAT_LAHIR"         // place of birth
+	ColBirthDate    = "TANGGAL_LAHIR"        // date of birth
+	ColBirth        = "TEMPAT_TANGGAL_LAHIR" // "Palangka Raya, 26-09-1986", read only
+	ColSex          = "JENIS_KELAMIN"        // L/P (SIASN: M/F)
+	ColType         = "JENIS_PEGAWAI"        // PNS, CPNS, PPPK, PPPK Paruh Waktu, Non-ASN
+	ColCPNS         = "STATUS_CPNS_PNS"      // C or P: whether a PNS-type employee is still a CPNS
+	ColGolongan     = "GOLONGAN"             // III/a, IV/b… for PNS; I–XVII for PPPK
+	ColRankDate     = "TMT_GOLONGAN"         // TMT (start date) of the current rank
+	ColPosition     = "JABATAN"              // position name
+	ColPositionType = "JENIS_JABATAN"        // JPT Pratama, Administrator, Pengawas, Fungsional, Pelaksana…
+	ColEselon       = "ESELON"               // the old eselon of a structural post (II.b, IV.a)
+	ColPositionDate = "TMT_JABATAN"          // TMT (start date) of the current position
+	ColHead         = "KEPALA_UNIT"          // Ya/Tidak: holds the head post of the unit
+	ColEducation    = "PENDIDIKAN"           // highest education level (S-1, D-III…)
+	ColUnitCode     = "KODE_UNIT"            // the unit's code in the tenant's tree
+	ColUnitPath     = "UNIT_KERJA"           // the unit as a path of names: "Dinas Pendidikan > Bidang SD"
+	ColUnitName     = "UNOR_NAMA"            // the unit's own name (a leaf, not a path), as SIASN writes it
+	ColParentUnit   = "UNOR_INDUK_NAMA"      // the name of an ancestor of the unit (SIASN: the OPD)
 	ColGovName      = "INSTANSI_KERJA_NAMA"
 	ColEmail        = "EMAIL"      // the sign-in address
 	ColOtherEmail   = "EMAIL_LAIN" // a second address, kept
@@ -73,6 +74,10 @@ type Column struct {
 	// present: SATUAN_KERJA_KERJA_NAMA names the government only when
 	// INSTANSI_KERJA_NAMA is absent.
 	Fallbacks []string
+	// ReadOnly columns are read but not written: Netra writes their parts in
+	// columns of their own (TEMPAT_TANGGAL_LAHIR as TEMPAT_LAHIR and
+	// TANGGAL_LAHIR).
+	ReadOnly bool
 }
 
 // Columns lists the roster columns in the order Netra writes them.
@@ -104,6 +109,9 @@ var Columns = []Column{
 	{Name: ColBirthDate,
 		Desc:    netra.Msg("Tanggal lahir (26-09-1986, 1986-09-26, 26 September 1986 atau tanggal Excel); untuk PNS/CPNS tanggal dari NIP yang dipakai.", "Date of birth (26-09-1986, 1986-09-26, 26 September 1986 or an Excel date); for a PNS/CPNS the date in the NIP is used."),
 		Aliases: []string{"TANGGAL LAHIR", "TGL LAHIR", "TGL_LAHIR", "TANGGAL_LAHIR_PNS", "TEMPAT/TANGGAL LAHIR TANGGAL", "TEMPAT TANGGAL LAHIR TANGGAL", "TEMPAT/TANGGAL LAHIR TGL", "KELAHIRAN TANGGAL", "LAHIR TANGGAL", "LAHIR TGL"}},
+	{Name: ColBirth, ReadOnly: true,
+		Desc:    netra.Msg("Tempat dan tanggal lahir dalam satu sel (Palangka Raya, 26-09-1986), seperti di DUK; dipakai bila TEMPAT_LAHIR dan TANGGAL_LAHIR kosong.", "Place and date of birth in one cell (Palangka Raya, 26-09-1986), as DUK sheets have it; used when TEMPAT_LAHIR and TANGGAL_LAHIR are empty."),
+		Aliases: []string{"TEMPAT/TANGGAL LAHIR", "TEMPAT/TGL LAHIR", "TEMPAT TGL LAHIR", "TEMPAT, TANGGAL LAHIR", "TTL", "TEMPAT DAN TANGGAL LAHIR"}},
 	{Name: ColSex,
 		Desc:    netra.Msg("Jenis kelamin: L/P (Laki-laki/Perempuan; SIASN menulis M/F); untuk PNS/CPNS digit ke-15 NIP yang dipakai.", "Sex: L/P (Laki-laki/Perempuan; SIASN writes M/F); for a PNS/CPNS the 15th digit of the NIP is used."),
 		Aliases: []string{"JENIS KELAMIN", "JK", "L/P", "KELAMIN", "JENIS_KELAMIN_NAMA"}},
@@ -177,7 +185,7 @@ var Columns = []Column{
 var govEmail = []string{"EMAIL_GOV", "EMAIL GOV", "EMAIL KANTOR", "EMAIL DINAS", "EMAIL INSTANSI", "EMAIL RESMI"}
 
 // numCols is len(Columns); Row and Reader index columns by position in Columns.
-const numCols = 30
+const numCols = 31
 
 // Positions of the columns in Columns.
 const (
@@ -190,6 +198,7 @@ const (
 	iBackTitle
 	iBirthPlace
 	iBirthDate
+	iBirth
 	iSex
 	iType
 	iCPNS
@@ -270,6 +279,7 @@ type Row struct {
 	BackTitle    string
 	BirthPlace   string
 	BirthDate    string
+	Birth        string
 	Sex          string
 	Type         string
 	CPNS         string
@@ -314,6 +324,8 @@ func (r *Row) field(i int) *string {
 		return &r.BirthPlace
 	case iBirthDate:
 		return &r.BirthDate
+	case iBirth:
+		return &r.Birth
 	case iSex:
 		return &r.Sex
 	case iType:

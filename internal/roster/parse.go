@@ -218,6 +218,13 @@ func ParseRow(row Row, now time.Time) (Parsed, []RowError) {
 		}
 	}
 
+	if row.Birth != "" && row.BirthPlace == "" && row.BirthDate == "" {
+		// TEMPAT_TANGGAL_LAHIR: its parts are checked as the two columns.
+		if row.BirthPlace, row.BirthDate = splitBirth(row.Birth); row.BirthDate == "" {
+			p.add(ColBirth, netra.Msg("Tulis tempat dan tanggal lahir seperti: Palangka Raya, 26-09-1986.",
+				"Write the place and date of birth like: Palangka Raya, 26-09-1986."))
+		}
+	}
 	parseExtras(&p, e, row, now)
 
 	// Excel drops the leading 0 of a phone number stored as a number.

@@ -208,6 +208,17 @@ func parseExtras(p *rowProblems, e *netra.Employee, row Row, now time.Time) {
 	}
 }
 
+// splitBirth splits a TEMPAT_TANGGAL_LAHIR cell at the first digit:
+// "Palangka Raya, 26-09-1986" and "Sampit/1 Mei 1990" give the place and the
+// date; a cell with no digit is all place.
+func splitBirth(s string) (place, date string) {
+	i := strings.IndexAny(s, "0123456789")
+	if i < 0 {
+		return strings.TrimSpace(s), ""
+	}
+	return strings.TrimRight(strings.TrimSpace(s[:i]), ",/;- "), strings.TrimSpace(s[i:])
+}
+
 // checkName refuses control characters and more than max characters in a
 // one-line text cell.
 func checkName(p *rowProblems, col, v string, max int) {

@@ -286,3 +286,22 @@ func TestProvinceCodesMatchWilayah(t *testing.T) {
 		t.Errorf("netra's list and wilayah differ by %d codes", n)
 	}
 }
+
+func TestPlaceAndDateOfBirthInOneCell(t *testing.T) {
+	r := mustReader(t, "NIP;NAMA;TEMPAT/TANGGAL LAHIR;JENIS PEGAWAI;GOL;JENIS JABATAN;UNOR\n"+
+		"199009132021222014;Yohanes;Palangka Raya, 14 September 1990;PPPK;IX;Fungsional;SDN 1\n"+
+		"199009132021222014;Yohanes;Sampit/13-09-1990;PPPK;IX;Fungsional;SDN 1\n"+
+		"199009132021222014;Yohanes;Sampit;PPPK;IX;Fungsional;SDN 1\n")
+	rows := readAll(t, r)
+	p, errs := ParseRow(rows[0], DefaultNow())
+	if len(errs) > 0 || p.Employee.BirthPlace != "Palangka Raya" || !p.Employee.BirthDate.Equal(date(1990, 9, 14)) || len(p.Warnings) != 1 {
+		t.Errorf("row 1: %+v %v %v", p.Employee, errs, p.Warnings)
+	}
+	p, errs = ParseRow(rows[1], DefaultNow())
+	if len(errs) > 0 || p.Employee.BirthPlace != "Sampit" || !p.Employee.BirthDate.Equal(date(1990, 9, 13)) || len(p.Warnings) != 0 {
+		t.Errorf("row 2: %+v %v %v", p.Employee, errs, p.Warnings)
+	}
+	if _, errs = ParseRow(rows[2], DefaultNow()); len(errs) != 1 || errs[0].Column != ColBirth {
+		t.Errorf("row 3: %v", errs)
+	}
+}

@@ -15,7 +15,7 @@ import (
 )
 
 // Writer writes employees as a roster that Reader reads back unchanged: the
-// canonical headers of Columns, in their order, and values in the forms
+// canonical headers of Columns but the ReadOnly ones, in their order, and values in the forms
 // ParseRow accepts. CSV is semicolon-separated with a UTF-8 byte order mark,
 // as Indonesian Excel opens it; XLSX is streamed (excelize's StreamWriter
 // spools rows to a temporary file past a few MB), so memory stays bounded
@@ -30,6 +30,7 @@ type Writer struct {
 	style int
 	row   int
 
+	cols   []int // the indexes in Columns of the columns written
 	rec    []string
 	cells  []any
 	closed bool
@@ -42,11 +43,15 @@ const sheetName = "Pegawai"
 // header. Any other format is an error. Nothing of an XLSX reaches w before
 // Close.
 func NewWriter(w io.Writer, format string) (*Writer, error) {
-	wr := &Writer{rec: make([]string, len(Columns)), out: w}
-	header := make([]string, len(Columns))
+	wr := &Writer{out: w}
+	var header []string
 	for i, c := range Columns {
-		header[i] = c.Name
+		if !c.ReadOnly {
+			wr.cols = append(wr.cols, i)
+			header = append(header, c.Name)
+		}
 	}
+	wr.rec = make([]string, len(header))
 	switch format {
 	case "csv":
 		wr.bw = bufio.NewWriterSize(w, 64<<10)
@@ -74,13 +79,13 @@ func NewWriter(w io.Writer, format string) (*Writer, error) {
 		if wr.style, err = wr.book.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
 			return nil, fmt.Errorf("roster: xlsx: %w", err)
 		}
-		if err := sw.SetColStyle(1, len(Columns), wr.style); err != nil {
+		if err := sw.SetColStyle(1, len(header), wr.style); err != nil {
 			return nil, fmt.Errorf("roster: xlsx: %w", err)
 		}
-		if err := sw.SetColWidth(1, len(Columns), 20); err != nil {
+		if err := sw.SetColWidth(1, len(header), 20); err != nil {
 			return nil, fmt.Errorf("roster: xlsx: %w", err)
 		}
-		wr.cells = make([]any, len(Columns))
+		wr.cells = make([]any, len(header))
 		if err := wr.xlsxRow(header); err != nil {
 			return nil, err
 		}
@@ -115,8 +120,8 @@ func (w *Writer) WriteIn(e *netra.Employee, unitCode, government string) error {
 	if w.closed {
 		return errors.New("roster: write after Close")
 	}
-	for i := range Columns {
-		w.rec[i] = Neutralize(cellOf(e, i, unitCode, government))
+	for k, i := range w.cols {
+		w.rec[k] = Neutralize(cellOf(e, i, unitCode, government))
 	}
 	if w.csv != nil {
 		if err := w.csv.Write(w.rec); err != nil {
