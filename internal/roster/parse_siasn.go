@@ -76,6 +76,12 @@ func parsePositionType(p *rowProblems, e *netra.Employee, row Row) {
 	badEselon := false
 	if row.Eselon != "" {
 		t, canonical, ok := netra.ParseEselon(row.Eselon)
+		if !ok {
+			// Some sheets put the type itself in the eselon column ("JPT Pratama").
+			if pt, isType := netra.ParsePositionType(row.Eselon); isType {
+				t, ok = pt, true
+			}
+		}
 		if badEselon = !ok; !ok {
 			p.add(ColEselon, netra.Msg("Eselon tidak dikenal; tulis I.a, I.b, II.a, II.b, III.a, III.b, IV.a, IV.b atau V.a (atau kode SIASN 11 … 51).",
 				"Unknown eselon; write I.a, I.b, II.a, II.b, III.a, III.b, IV.a, IV.b or V.a (or SIASN's codes 11 … 51)."))

@@ -213,6 +213,7 @@ func TestPlausibilityWarnings(t *testing.T) {
 		{"NIK of no province", func(r *Row) { r.NIK = "9971016609860002" }, []string{ColNIK}},
 		{"non-ASN NIK of no province", func(r *Row) { r.NIP, r.Type, r.Golongan = "5571014101900001", "Non-ASN", "" }, []string{ColNIP}},
 		{"eselon against the type", func(r *Row) { r.Eselon = "II.b" }, []string{ColEselon}},
+		{"type in the eselon column", func(r *Row) { r.PositionType, r.Eselon = "Struktural", "Pengawas" }, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
