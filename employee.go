@@ -39,7 +39,15 @@ func (t EmploymentType) Valid() bool { _, ok := employmentLabels[t]; return ok }
 func (t EmploymentType) Label(lang string) string { return employmentLabels[t].In(lang) }
 
 // ParseEmploymentType reads the type the way rosters write it ("PNS",
-// "PPPK Paruh Waktu", "Non ASN", "honorer"…).
+// "PPPK Paruh Waktu", "Non ASN", "honorer"…), including the
+// JENIS_PEGAWAI_NAMA values of SIASN exports: "PNS DAERAH KAB/KOTA", "PNS
+// DAERAH PROVINSI", "PNS PUSAT", "PNS DAERAH KAB/KOTA DIPERBANTUKAN …" are
+// PNS wherever they serve (a seconded PNS stays a PNS of the instance that
+// appointed them); "CPNS …" is a CPNS; "PPPK", "PPPK Penuh Waktu" a
+// (full-time) PPPK and "PPPK Paruh Waktu" the part-time PPPK introduced in
+// 2025 (domain §1.7, §3.4). Whether a PNS is
+// still a CPNS is often a separate column (STATUS_CPNS_PNS), which the
+// roster parser applies on top.
 func ParseEmploymentType(s string) (EmploymentType, bool) {
 	k := squash(s)
 	switch k {
@@ -47,12 +55,27 @@ func ParseEmploymentType(s string) (EmploymentType, bool) {
 		return PNS, true
 	case "cpns", "calonpns", "calonpegawainegerisipil":
 		return CPNS, true
-	case "pppk", "p3k":
+	case "pppk", "p3k", "pppkpenuhwaktu", "p3kpenuhwaktu":
 		return PPPK, true
 	case "pppkparuhwaktu", "pppkpw", "p3kparuhwaktu":
 		return PPPKParuhWaktu, true
-	case "nonasn", "ppnpn", "honorer", "thl", "tkk", "kontrak":
+	case "nonasn", "ppnpn", "honorer", "thl", "tkk", "kontrak", "pegawainonasn", "tenagahonorer", "ptt", "pegawaitidaktetap":
 		return NonASN, true
+	}
+	// SIASN's qualified names: "PNS DAERAH KAB/KOTA DIPERBANTUKAN DI …",
+	// "CPNS DAERAH PROVINSI", "PPPK PARUH WAKTU DAERAH …".
+	for _, p := range []struct {
+		prefix string
+		t      EmploymentType
+	}{
+		{"cpns", CPNS}, {"calonpns", CPNS},
+		{"pppkparuhwaktu", PPPKParuhWaktu}, {"p3kparuhwaktu", PPPKParuhWaktu},
+		{"pppk", PPPK}, {"p3k", PPPK},
+		{"pnsdaerah", PNS}, {"pnspusat", PNS}, {"pegawainegerisipil", PNS},
+	} {
+		if strings.HasPrefix(k, p.prefix) {
+			return p.t, true
+		}
 	}
 	return "", false
 }
@@ -102,26 +125,162 @@ func (p PositionType) Valid() bool { _, ok := positionLabels[p]; return ok }
 // Label returns the position type's name in lang.
 func (p PositionType) Label(lang string) string { return positionLabels[p].In(lang) }
 
-// ParsePositionType reads the position type as rosters write it, including
-// the old eselon names ("Eselon II" = JPT pratama).
+// ParsePositionType reads the position type as rosters write it: the
+// names of UU 20/2023 (JPT utama/madya/pratama, administrator,
+// pengawas, fungsional, pelaksana), SIASN's JENIS_JABATAN_NAMA values
+// ("Jabatan Fungsional Tertentu", "Jabatan Fungsional Umum", "Jabatan
+// Pelaksana") and the old eselon names, mapped as UU 5/2014 Pasal 131 does
+// (see ParseEselon). It refuses what is not one type:
+//   - "Struktural" (SIASN's JENIS_JABATAN_NAMA for every eselon post): the
+//     eselon says which, so ParseEselon decides;
+//   - "Jabatan administrasi": UU 5/2014 Pasal 14 makes it the umbrella of
+//     administrator, pengawas and pelaksana (UmbrellaPositionType).
 func ParsePositionType(s string) (PositionType, bool) {
 	switch k := squash(s); k {
-	case "jptutama", "eselonia", "eselon1a":
+	// JPT utama only by name: under UU 5/2014 Pasal 131 huruf a only an
+	// eselon I.a heading a non-ministerial agency is JPT utama, which a
+	// regional roster cannot tell from the eselon.
+	case "jptutama", "jabatanpimpinantinggiutama", "pimpinantinggiutama":
 		return JPTUtama, true
-	case "jptmadya", "eselonib", "eselon1b", "eselon1", "eseloni":
+	case "jptmadya", "jabatanpimpinantinggimadya", "pimpinantinggimadya":
 		return JPTMadya, true
-	case "jptpratama", "eselonii", "eselon2", "eseloniia", "eseloniib", "eselon2a", "eselon2b":
+	case "jptpratama", "jabatanpimpinantinggipratama", "pimpinantinggipratama":
 		return JPTPratama, true
-	case "administrator", "eseloniii", "eselon3", "eseloniiia", "eseloniiib", "eselon3a", "eselon3b", "administrasi":
+	case "administrator", "jabatanadministrator":
 		return Administrator, true
-	case "pengawas", "eseloniv", "eselon4", "eselonivb", "eseloniva", "eselon4a", "eselon4b":
+	case "pengawas", "jabatanpengawas":
 		return Pengawas, true
-	case "fungsional", "fungsionaltertentu", "jf", "jabatanfungsional":
+	// Fungsional tertentu is the functional career of UU 5/2014 and UU
+	// 20/2023 (domain §3.5).
+	case "fungsional", "fungsionaltertentu", "jabatanfungsionaltertentu", "jft", "jf", "jabatanfungsional":
 		return Fungsional, true
-	case "pelaksana", "fungsionalumum", "jfu", "eselonv", "eselon5", "staf", "staff":
+	// Fungsional umum became pelaksana (UU 5/2014 Pasal 131 huruf f; the
+	// pelaksana names are PermenPANRB 41/2018's, unconfirmed in domain.md).
+	case "pelaksana", "jabatanpelaksana", "fungsionalumum", "jabatanfungsionalumum", "jfu", "staf", "staff":
 		return Pelaksana, true
 	}
+	if k := squash(s); strings.HasPrefix(k, "eselon") {
+		if t, _, ok := ParseEselon(k); ok && t != "" {
+			return t, true
+		}
+	}
 	return "", false
+}
+
+// UmbrellaPositionType reports whether s names a group of position types
+// rather than one: "Jabatan administrasi" (administrator, pengawas and
+// pelaksana, UU 5/2014 Pasal 14), "Struktural" (any eselon post) or
+// "Pimpinan tinggi"/"JPT" (utama, madya or pratama). A roster that says so
+// must give the eselon or the precise type.
+func UmbrellaPositionType(s string) bool {
+	switch squash(s) {
+	case "administrasi", "jabatanadministrasi", "ja",
+		"struktural", "jabatanstruktural", "js",
+		"jpt", "pimpinantinggi", "jabatanpimpinantinggi":
+		return true
+	}
+	return false
+}
+
+// ParseEselon reads an eselon as rosters write it — "II.b", "IIb", "II/b",
+// "Eselon II.b", "2b", SIASN's two-digit code "22" — and returns the position
+// type it corresponds to and its canonical form ("II.b"). Under UU 5/2014
+// Pasal 131 (kept by UU 20/2023): eselon I.a and I.b are JPT madya (only an
+// eselon I.a heading a non-ministerial agency is JPT utama, which the eselon
+// alone cannot tell); II is JPT pratama; III administrator; IV pengawas; V
+// pelaksana. "Non eselon" reads as ok with no type, as does an empty cell;
+// ok is false for anything else.
+func ParseEselon(s string) (t PositionType, canonical string, ok bool) {
+	k := squash(s)
+	k = strings.TrimPrefix(k, "eselon")
+	switch k {
+	case "", "non", "noneselon", "nonesselon", "tidakada", "0", "00", "99":
+		return "", "", true
+	}
+	level, sub := 0, byte(0)
+	switch {
+	case len(k) == 2 && k[0] >= '1' && k[0] <= '5' && (k[1] == '1' || k[1] == '2'):
+		level, sub = int(k[0]-'0'), "ab"[k[1]-'1'] // SIASN's codes 11 … 52
+	case k != "" && k[0] >= '1' && k[0] <= '5':
+		level, k = int(k[0]-'0'), k[1:]
+	default:
+		for _, r := range []struct {
+			roman string
+			n     int
+		}{{"iv", 4}, {"v", 5}, {"iii", 3}, {"ii", 2}, {"i", 1}} {
+			if strings.HasPrefix(k, r.roman) {
+				level, k = r.n, k[len(r.roman):]
+				break
+			}
+		}
+	}
+	if sub == 0 {
+		switch k {
+		case "":
+		case "a", "b":
+			sub = k[0]
+		default:
+			return "", "", false
+		}
+	}
+	if level == 0 || (level == 5 && sub == 'b') {
+		return "", "", false
+	}
+	t = [...]PositionType{JPTMadya, JPTPratama, Administrator, Pengawas, Pelaksana}[level-1]
+	canonical = [...]string{"I", "II", "III", "IV", "V"}[level-1]
+	if sub != 0 {
+		canonical += "." + string(sub)
+	}
+	return t, canonical, true
+}
+
+// Managerial reports whether p is a managerial position under UU 20/2023
+// (domain §3.5): JPT, administrator or pengawas.
+func (p PositionType) Managerial() bool {
+	switch p {
+	case JPTUtama, JPTMadya, JPTPratama, Administrator, Pengawas:
+		return true
+	}
+	return false
+}
+
+// headPrefixes are the starts of the names of head posts: the head of a
+// unit (Kepala Dinas, Badan, Bidang, Bagian, Seksi, Sub Bagian, UPT…, and
+// their abbreviations), of a region (Camat, Lurah), of the secretariats
+// (Sekretaris Daerah, Sekretaris DPRD, the Sekretaris of a dinas or
+// kecamatan, who heads its sekretariat), of the inspectorate (Inspektur,
+// Inspektur Pembantu), of a hospital (Direktur) and of the Sekda's
+// assistants (Asisten, each heading an asisten unit of the Setda).
+var headPrefixes = []string{"kepala", "ka.", "kadis", "kaban", "kabid", "kabag", "kasubbag", "kasubag",
+	"kasubbid", "kasubid", "kasi", "kasie", "kasubdit", "karo", "kakan", "camat", "lurah", "sekretaris",
+	"sekda", "sekwan", "sekcam", "seklur", "inspektur", "irban", "direktur", "asisten"}
+
+// HeadPost reports whether a position named name, of type t, is the head
+// post of its unit: t is managerial and the name starts with a head's title
+// (Kepala …, Camat, Lurah, Sekretaris …, Inspektur, Direktur, Asisten,
+// Kabid, Kasubbag, Kasi…), ignoring case. An acting holder's name ("Plt.
+// Kepala Dinas") is not a head post: acting is a position assignment. A
+// fungsional "Kepala Sekolah" or "Kepala Puskesmas" is not either: the post
+// is an additional duty of a functional, not a managerial position.
+func HeadPost(name string, t PositionType) bool {
+	if !t.Managerial() {
+		return false
+	}
+	name = strings.TrimSpace(name)
+	for _, p := range headPrefixes {
+		if len(name) < len(p) || !strings.EqualFold(name[:len(p)], p) {
+			continue
+		}
+		// A whole word: "Kasi" but not "Kasir", "Kepala" but not "Kepalang".
+		if len(name) == len(p) || p[len(p)-1] == '.' {
+			return true
+		}
+		switch name[len(p)] {
+		case ' ', '.', ',', '-', '/', '(':
+			return true
+		}
+	}
+	return false
 }
 
 // Golongan is a rank: "III/a" for PNS (17 grades from I/a to IV/e) or a
@@ -248,23 +407,31 @@ func ParseEmployeeStatus(s string) (EmployeeStatus, bool) {
 		return StatusActive, true
 	}
 	switch squash(s) {
-	case "aktif", "active", "pnsaktif", "pppkaktif", "cpnsaktif":
+	// The labels Netra writes (see statusLabels), the words BKPSDM use, and
+	// the KEDUDUKAN_HUKUM_NAMA spellings of SIASN exports ("Aktif", "CLTN",
+	// "Perpanjangan CLTN", "Tugas Belajar", "Pemberhentian Sementara", "Masa
+	// Persiapan Pensiun", "Pensiun", "Meninggal", "Pindah Instansi"…).
+	case "aktif", "active", "pnsaktif", "pppkaktif", "cpnsaktif", "aktifbekerja":
 		return StatusActive, true
-	case "cltn", "cutidiluartanggungannegara", "cltncutidiluartanggungannegara", "unpaidleave":
+	// CLTN, tugas belajar, pemberhentian sementara and MPP are kinds of
+	// leave and standing in PP 11/2017 (Manajemen PNS); the employee stays
+	// in service (InService).
+	case "cltn", "cutidiluartanggungannegara", "cltncutidiluartanggungannegara", "perpanjangancltn", "unpaidleave":
 		return StatusCLTN, true
 	case "tugasbelajar", "tubel", "studyleave":
 		return StatusStudyLeave, true
-	case "pemberhentiansementara", "diberhentikansementara", "suspended":
+	case "pemberhentiansementara", "diberhentikansementara", "berhentisementara", "suspended":
 		return StatusSuspended, true
 	case "mpp", "masapersiapanpensiun", "masapersiapanpensiunmpp", "prepensiun", "preretirement":
 		return StatusPreRetirement, true
-	case "pindah", "pindahkeluar", "mutasi", "mutasikeluar", "pindahinstansi", "movedout":
+	case "pindah", "pindahkeluar", "mutasi", "mutasikeluar", "pindahinstansi", "pindahkeinstansilain", "mutasiantarinstansi", "movedout":
 		return StatusMovedOut, true
-	case "pensiun", "retired", "pensiunbup", "pensiundini":
+	case "pensiun", "retired", "pensiunbup", "pensiundini", "pensiunnormal", "pensiunapsbup", "mencapaibup":
 		return StatusRetired, true
-	case "diberhentikan", "berhenti", "pemberhentian", "ptdh", "pdh", "diberhentikantidakdenganhormat", "diberhentikandenganhormat", "dismissed":
+	case "diberhentikan", "berhenti", "pemberhentian", "ptdh", "pdh", "aps", "berhentiataspermintaansendiri", "mengundurkandiri",
+		"diberhentikantidakdenganhormat", "diberhentikandenganhormat", "pemberhentiantidakdenganhormat", "pemberhentiandenganhormat", "dismissed":
 		return StatusDismissed, true
-	case "meninggal", "meninggaldunia", "wafat", "wafatmeninggal", "deceased":
+	case "meninggal", "meninggaldunia", "wafat", "wafatmeninggal", "tewas", "deceased":
 		return StatusDeceased, true
 	}
 	return "", false
@@ -378,7 +545,17 @@ func (e *Employee) Validate(now time.Time) error {
 		ve, _ := AsValidation(err)
 		v.Add("nip", ve.Fields["nip"])
 	} else {
-		e.BirthDate, e.Sex = info.BirthDate, info.Sex
+		// A PNS's NIP is authoritative (Perka BKN 22/2007). The layout of the
+		// NI PPPK is not confirmed and a NIK's birth year has two digits, so a
+		// birth date and sex recorded with them (TANGGAL_LAHIR, JENIS_KELAMIN)
+		// are kept; the identifier fills them only when empty.
+		pns := e.Type == PNS || e.Type == CPNS
+		if pns || e.BirthDate.IsZero() {
+			e.BirthDate = info.BirthDate
+		}
+		if pns || e.Sex == "" {
+			e.Sex = info.Sex
+		}
 	}
 	if e.Name == "" {
 		v.Add("name", Msg("Nama wajib diisi.", "The name is required."))

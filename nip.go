@@ -153,3 +153,43 @@ func parseNIK(nik string, now time.Time) (NIPInfo, error) {
 	info.BirthDate = birth
 	return info, nil
 }
+
+// ParseNIK checks a 16-digit NIK (Nomor Induk Kependudukan, the population
+// number on the identity card): the province, regency and district digits,
+// the birth date DDMMYY (day + 40 for women) and a serial. The error is a
+// ValidationError on field "nik".
+func ParseNIK(nik string, now time.Time) (NIPInfo, error) {
+	if len(nik) != 16 || !allDigits(nik) {
+		return NIPInfo{}, Invalid("nik", Msg("NIK harus 16 digit angka.", "The NIK must be 16 digits."))
+	}
+	info, err := parseNIK(nik, now)
+	if err != nil {
+		ve, _ := AsValidation(err)
+		return NIPInfo{}, Invalid("nik", ve.Fields["nip"])
+	}
+	return info, nil
+}
+
+// provinceCodes are the Kemendagri codes of Indonesia's 38 provinces, the
+// first two digits of every NIK issued in them: the codes of
+// internal/wilayah/data/provinces.csv (idn-area-data 4.0.1, from
+// Kemendagri's code list), which a test in internal/roster checks against.
+var provinceCodes = [100]bool{
+	11: true, 12: true, 13: true, 14: true, 15: true, 16: true, 17: true, 18: true, 19: true,
+	21: true,
+	31: true, 32: true, 33: true, 34: true, 35: true, 36: true,
+	51: true, 52: true, 53: true,
+	61: true, 62: true, 63: true, 64: true, 65: true,
+	71: true, 72: true, 73: true, 74: true, 75: true, 76: true,
+	81: true, 82: true,
+	91: true, 92: true, 93: true, 94: true, 95: true, 96: true,
+}
+
+// ProvinceCode reports whether the first two characters of s are the code
+// of a province, as the first two digits of a valid NIK are.
+func ProvinceCode(s string) bool {
+	if len(s) < 2 || s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9' {
+		return false
+	}
+	return provinceCodes[int(s[0]-'0')*10+int(s[1]-'0')]
+}

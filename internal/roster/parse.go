@@ -48,22 +48,33 @@ type RowError struct {
 // fieldColumn maps the field names of netra.ValidationError to columns.
 var fieldColumn = map[string]string{
 	"nip":           ColNIP,
+	"nik":           ColNIK,
 	"name":          ColName,
 	"type":          ColType,
 	"golongan":      ColGolongan,
 	"position_type": ColPositionType,
 	"position_name": ColPosition,
 	"email":         ColEmail,
+	"other_email":   ColOtherEmail,
 	"phone":         ColPhone,
 	"status":        ColStatus,
+	"birth_place":   ColBirthPlace,
+	"birth_date":    ColBirthDate,
+	"education":     ColEducation,
+	"eselon":        ColEselon,
+	"pns_id":        ColPNSID,
+	"old_nip":       ColOldNIP,
+	"rank_date":     ColRankDate,
+	"position_date": ColPositionDate,
 }
 
 // rowProblems collects at most one problem per column, the first one found,
 // so that a cell the parser already rejected is not reported again by
 // Employee.Validate with a vaguer message.
 type rowProblems struct {
-	row  *Row
-	errs []RowError
+	row      *Row
+	errs     []RowError
+	warnings []RowError
 }
 
 func (p *rowProblems) add(col string, m netra.Message) {
@@ -75,17 +86,50 @@ func (p *rowProblems) add(col string, m netra.Message) {
 	p.errs = append(p.errs, RowError{Line: p.row.Line, Column: col, Value: p.row.Value(col), Reason: m})
 }
 
+func (p *rowProblems) warn(col string, m netra.Message) {
+	p.warnings = append(p.warnings, RowError{Line: p.row.Line, Column: col, Value: p.row.Value(col), Reason: m})
+}
+
 // emptyMark reports whether a cell says "nothing" the way spreadsheets do.
 func emptyMark(s string) bool { return s == "-" || s == "–" || s == "—" }
+
+// excelMessage is what a NIP or NIK that Excel stored as a number gets:
+// Excel keeps 15 significant digits, so an 18-digit NIP comes back as
+// 1.98609E+17 or as 198609262015051000.
+var excelMessage = netra.Msg("Nomor ini tersimpan sebagai angka di Excel dan digit terakhirnya hilang (Excel hanya menyimpan 15 digit); format kolom sebagai Teks lalu isi ulang nomornya.",
+	"Excel stored this identifier as a number and lost its last digits (Excel keeps only 15); format the column as Text and enter the number again.")
+
+// excelMangled reports whether an identifier cell is what Excel makes of a
+// long number: scientific notation, a decimal point, or an 18-digit NIP
+// whose last three digits (the serial, never 000) are zeros.
+func excelMangled(s string) bool {
+	if strings.ContainsAny(s, "Ee") && strings.ContainsAny(s, "+,.") {
+		return true
+	}
+	if i := strings.IndexByte(s, ','); i > 0 && allDigits(s[:i]) && allDigits(s[i+1:]) {
+		return true // 198609262015051000,00
+	}
+	n := s
+	if len(n) > 18 && strings.HasSuffix(n, ".0") {
+		n = n[:len(n)-2]
+	}
+	return len(n) == 18 && allDigits(n) && n[15:] == "000"
+}
 
 // ParseRow checks every cell of row and returns the employee it describes,
 // with all the problems found — not just the first — each on its column.
 // Empty optional cells are fine; so is a "-" in one. now bounds the dates
-// encoded in the identifier. The errors come in column order.
+// encoded in the identifier and written in the date columns. The errors
+// come in column order; plausibility problems that do not stop the row are
+// in Parsed.Warnings.
 func ParseRow(row Row, now time.Time) (Parsed, []RowError) {
 	p := rowProblems{row: &row}
 	for i, c := range Columns {
-		if v := row.field(i); !utf8.ValidString(*v) {
+		v := row.field(i)
+		if *v == "" {
+			continue
+		}
+		if !utf8.ValidString(*v) {
 			p.add(c.Name, netra.Msg("Teks bukan UTF-8; simpan berkas sebagai CSV UTF-8 atau .xlsx.",
 				"The text is not UTF-8; save the file as CSV UTF-8 or .xlsx."))
 			*v = strings.ToValidUTF8(*v, "\uFFFD")
@@ -96,39 +140,40 @@ func ParseRow(row Row, now time.Time) (Parsed, []RowError) {
 
 	var out Parsed
 	e := &out.Employee
-	e.NIP, e.Name = row.NIP, row.Name
+	e.Name = row.Name
 	e.FrontTitle, e.BackTitle = row.FrontTitle, row.BackTitle
 	e.PositionName, e.Email, e.Phone = row.Position, row.Email, row.Phone
+	if e.Email == "" && row.OtherEmail != "" {
+		// The government address is missing on this row: the other one is
+		// the only address there is, so it is the sign-in address.
+		e.Email, row.OtherEmail = row.OtherEmail, ""
+	}
 	if e.FrontTitle == "" && e.BackTitle == "" {
 		e.FrontTitle, e.Name, e.BackTitle = splitTitles(e.Name)
 	}
 
-	if row.NIP == "" {
-		p.add(ColNIP, netra.Msg("NIP wajib diisi.", "The NIP is required."))
-	} else if strings.ContainsAny(row.NIP, "Ee") && strings.ContainsAny(row.NIP, "+,") {
-		// 1.98609E+17: Excel turned the NIP into a number and lost digits.
-		p.add(ColNIP, netra.Msg("NIP tersimpan sebagai angka di Excel dan digitnya hilang; format kolom NIP sebagai Teks lalu isi ulang.",
-			"Excel stored the NIP as a number and lost digits; format the NIP column as Text and enter it again."))
-	}
+	parseType(&p, e, row)
 
-	switch t, ok := netra.ParseEmploymentType(row.Type); {
-	case row.Type == "":
-		p.add(ColType, netra.Msg("Jenis pegawai wajib diisi (PNS, CPNS, PPPK, PPPK Paruh Waktu atau Non-ASN).",
-			"The employment type is required (PNS, CPNS, PPPK, PPPK Paruh Waktu or Non-ASN)."))
-	case !ok:
-		p.add(ColType, netra.Msg("Jenis pegawai tidak dikenal; gunakan PNS, CPNS, PPPK, PPPK Paruh Waktu atau Non-ASN.",
-			"Unknown employment type; use PNS, CPNS, PPPK, PPPK Paruh Waktu or Non-ASN."))
-	default:
-		e.Type = t
+	// A non-ASN row of a file with a NIP column may give only the NIK.
+	nip := row.NIP
+	if nip == "" && row.NIK != "" && e.Type == netra.NonASN {
+		nip = row.NIK
 	}
-	if e.Type == "" && row.NIP != "" {
+	e.NIP = nip
+	switch {
+	case nip == "":
+		p.add(ColNIP, netra.Msg("NIP wajib diisi.", "The NIP is required."))
+	case excelMangled(nip):
+		p.add(ColNIP, excelMessage)
+	case e.Type == "":
 		// Without a type the NIP rules cannot be chosen, but its length can
 		// still be checked, so that one pass shows every problem.
-		if n := netra.NormalizeNIP(row.NIP); !allDigits(n) || (len(n) != 18 && len(n) != 16) {
+		if n := netra.NormalizeNIP(nip); !allDigits(n) || (len(n) != 18 && len(n) != 16) {
 			p.add(ColNIP, netra.Msg("NIP harus 18 digit angka (NIK 16 digit untuk non-ASN).",
 				"The NIP must be 18 digits (a 16-digit NIK for non-ASN staff)."))
 		}
 	}
+	parseIdentifiers(&p, e, row, now)
 
 	if row.Golongan != "" {
 		if g, ok := parseGolongan(row.Golongan); ok {
@@ -139,40 +184,52 @@ func ParseRow(row Row, now time.Time) (Parsed, []RowError) {
 		}
 	}
 
-	switch pt, ok := netra.ParsePositionType(row.PositionType); {
-	case row.PositionType == "":
-		p.add(ColPositionType, netra.Msg("Jenis jabatan wajib diisi.", "The position type is required."))
-	case !ok:
-		p.add(ColPositionType, netra.Msg("Jenis jabatan tidak dikenal; gunakan JPT Utama, JPT Madya, JPT Pratama, Administrator, Pengawas, Fungsional atau Pelaksana.",
-			"Unknown position type; use JPT Utama, JPT Madya, JPT Pratama, Administrator, Pengawas, Fungsional or Pelaksana."))
-	default:
-		e.PositionType = pt
-	}
+	parsePositionType(&p, e, row)
 
 	// A cell of punctuation only ("?") would read as empty, and so as active.
 	if s, ok := netra.ParseEmployeeStatus(row.Status); ok && (row.Status == "" || headerKey(row.Status) != "") {
 		e.Status = s
 	} else {
-		p.add(ColStatus, netra.Msg("Status pegawai tidak dikenal; gunakan Aktif, Pindah keluar, Pensiun, Diberhentikan atau Meninggal dunia.",
-			"Unknown employee status; use Aktif, Pindah keluar, Pensiun, Diberhentikan or Meninggal dunia."))
+		p.add(ColStatus, netra.Msg("Status pegawai tidak dikenal; gunakan Aktif, CLTN, Tugas Belajar, Pemberhentian Sementara, Masa Persiapan Pensiun, Pindah keluar, Pensiun, Diberhentikan atau Meninggal dunia.",
+			"Unknown employee status; use Aktif, CLTN, Tugas Belajar, Pemberhentian Sementara, Masa Persiapan Pensiun, Pindah keluar, Pensiun, Diberhentikan or Meninggal dunia."))
 	}
 
 	out.UnitCode = row.UnitCode
 	out.UnitPath = netra.SplitUnitPath(row.UnitPath)
+	out.UnitName = oneLine(row.UnitName)
+	out.ParentUnitName = oneLine(row.ParentUnit)
+	out.GovernmentName = oneLine(row.GovName)
 	switch {
-	case out.UnitCode == "" && len(out.UnitPath) == 0:
-		p.add(ColUnitCode, netra.Msg("Unit kerja wajib diisi: isi KODE_UNIT atau UNIT_KERJA.",
-			"The work unit is required: fill in KODE_UNIT or UNIT_KERJA."))
+	case out.UnitCode == "" && len(out.UnitPath) == 0 && out.UnitName == "":
+		p.add(ColUnitCode, netra.Msg("Unit kerja wajib diisi: isi KODE_UNIT, UNIT_KERJA atau UNOR_NAMA.",
+			"The work unit is required: fill in KODE_UNIT, UNIT_KERJA or UNOR_NAMA."))
 	case len(out.UnitCode) > 64 || strings.ContainsAny(out.UnitCode, " \t>/"):
 		p.add(ColUnitCode, netra.Msg("Kode unit paling panjang 64 karakter, tanpa spasi, '>' atau '/'.",
 			"The unit code has at most 64 characters, with no spaces, '>' or '/'."))
 	}
+	checkName(&p, ColUnitName, out.UnitName, 200)
+	checkName(&p, ColParentUnit, out.ParentUnitName, 200)
+	checkName(&p, ColGovName, out.GovernmentName, 200)
 
 	if out.Government = row.Government; out.Government != "" {
 		if _, ok := netra.LevelOfCode(out.Government); !ok {
 			p.add(ColGovernment, netra.Msg("Kode instansi harus kode Kemendagri (contoh: 62 atau 62.71).",
 				"The government code must be a Kemendagri code (for example 62 or 62.71)."))
 		}
+	}
+
+	if row.Birth != "" && row.BirthPlace == "" && row.BirthDate == "" {
+		// TEMPAT_TANGGAL_LAHIR: its parts are checked as the two columns.
+		if row.BirthPlace, row.BirthDate = splitBirth(row.Birth); row.BirthDate == "" {
+			p.add(ColBirth, netra.Msg("Tulis tempat dan tanggal lahir seperti: Palangka Raya, 26-09-1986.",
+				"Write the place and date of birth like: Palangka Raya, 26-09-1986."))
+		}
+	}
+	parseExtras(&p, e, row, now)
+
+	// Excel drops the leading 0 of a phone number stored as a number.
+	if n := len(e.Phone); n >= 9 && n <= 13 && e.Phone[0] == '8' && allDigits(e.Phone) {
+		e.Phone = "0" + e.Phone
 	}
 
 	// Validate wants a unit; the importer resolves the real one later.
@@ -193,10 +250,25 @@ func ParseRow(row Row, now time.Time) (Parsed, []RowError) {
 	} else if err != nil {
 		p.add(ColNIP, netra.Msg("Baris tidak dapat diperiksa: "+err.Error(), "The row cannot be checked: "+err.Error()))
 	}
+	if e.Type == netra.NonASN && e.NIK == "" && len(e.NIP) == 16 {
+		e.NIK = e.NIP // a non-ASN's identifier is their NIK
+	}
+	if row.Head != "" {
+		if h, ok := parseYesNo(row.Head); ok {
+			e.Head = h
+		} else {
+			p.add(ColHead, netra.Msg("KEPALA_UNIT harus Ya atau Tidak.", "KEPALA_UNIT must be Ya (yes) or Tidak (no)."))
+		}
+	} else {
+		e.Head = netra.HeadPost(e.PositionName, e.PositionType)
+	}
 	if len(p.errs) == 0 {
+		plausible(&p, e, row, now)
+		out.Warnings = p.warnings
 		return out, nil
 	}
 	slices.SortStableFunc(p.errs, func(a, b RowError) int { return cmp.Compare(columnPos(a.Column), columnPos(b.Column)) })
+	out.Warnings = p.warnings
 	return out, p.errs
 }
 

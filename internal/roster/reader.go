@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -53,6 +55,11 @@ type Reader struct {
 	header []string
 	cols   [numCols]int // index of each column in a record, -1 when absent
 
+	// pending is a record read ahead while looking for a second header
+	// row, returned by the next call to Next.
+	pending     []string
+	pendingLine int
+
 	// CSV source.
 	csv   *csv.Reader
 	lines *lineLimiter
@@ -67,7 +74,7 @@ type Reader struct {
 // NewReader opens a roster. The format comes from the content, not from
 // filename (used only in messages): a ZIP signature means XLSX, whose first
 // sheet is read; anything else is read as CSV separated by commas,
-// semicolons or tabs, whichever the first lines use, with a UTF-8 byte order
+// semicolons, tabs or pipes, whichever the first lines use, with a UTF-8 byte order
 // mark ignored. XLSX needs random access, so a plain reader is first copied
 // to a temporary file; an *os.File is opened again by name instead.
 //
@@ -115,9 +122,9 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 // the one with the most separators of one kind decides. Separators inside
 // quotes do not count, and a quoted cell may span lines.
 func sniffDelimiter(p []byte) rune {
-	seps := []byte{',', ';', '\t'}
+	seps := []byte{',', ';', '\t', '|'}
 	best, bestN := byte(','), 0
-	var n [3]int
+	var n [4]int
 	inQuote, lines := false, 0
 	flush := func() {
 		for i, c := range n {
@@ -125,7 +132,7 @@ func sniffDelimiter(p []byte) rune {
 				best, bestN = seps[i], c
 			}
 		}
-		n = [3]int{}
+		n = [4]int{}
 		lines++
 	}
 	for _, b := range p {
@@ -259,7 +266,10 @@ func (r *Reader) record() ([]string, int, error) {
 	// Rows.Next advances one row number at a time, gaps included, so a
 	// counter is the row number.
 	r.rowNum++
-	rec, err := r.rows.Columns()
+	// Raw values: a date cell reads as its serial number (ParseRow knows
+	// serials) rather than in the workbook's display format, which may be
+	// month-first; a number cell as the number Excel stored.
+	rec, err := r.rows.Columns(excelize.Options{RawCellValue: true})
 	if err != nil {
 		return nil, 0, fileErr(fmt.Sprintf("Baris %d berkas XLSX tidak dapat dibaca.", r.rowNum),
 			fmt.Sprintf("Row %d of the XLSX file cannot be read.", r.rowNum), err)
@@ -320,12 +330,118 @@ func (r *Reader) readHeader() error {
 			for i, cell := range rec {
 				r.header[i] = strings.TrimSpace(cell)
 			}
+			if err := r.readSubHeader(); err != nil {
+				return err
+			}
 			return r.mapColumns()
 		}
 		if seen++; seen >= headerSearch {
 			return noHeader()
 		}
 	}
+}
+
+// readSubHeader looks at the rows under the header. Nominatif and DUK
+// sheets have a two-level header — a merged "PANGKAT" over "GOL/RUANG" and
+// "TMT", a merged "JABATAN" over "NAMA", "TMT" and "ESELON" — which becomes
+// one header per column, parent and child joined ("JABATAN › TMT"); and
+// often a row of column numbers (1, 2, 3 …) under it, which is skipped. Any
+// other row is kept for Next.
+func (r *Reader) readSubHeader() error {
+	rec, line, err := r.nextNonBlank()
+	if err == io.EOF {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if subHeader(r.header, rec) {
+		parent := ""
+		for i := range max(len(rec), len(r.header)) {
+			h, c := "", ""
+			if i < len(r.header) {
+				h = r.header[i]
+			}
+			if i < len(rec) {
+				c = strings.TrimSpace(rec[i])
+			}
+			if h != "" {
+				parent = h
+			}
+			switch {
+			case c == "":
+				// A header of one level ("NIP") spans both rows.
+			case i >= len(r.header):
+				r.header = append(r.header, parent+" › "+c)
+			default:
+				r.header[i] = parent + " › " + c
+			}
+		}
+		if rec, line, err = r.nextNonBlank(); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+	}
+	if columnNumbers(rec) {
+		return nil
+	}
+	r.pending, r.pendingLine = slices.Clone(rec), line
+	return nil
+}
+
+// nextNonBlank returns the next record with a non-blank cell.
+func (r *Reader) nextNonBlank() ([]string, int, error) {
+	for {
+		rec, line, err := r.record()
+		if err != nil || !blank(rec) {
+			return rec, line, err
+		}
+	}
+}
+
+// subHeader reports whether rec is the second row of a two-level header
+// whose first row is header: it has a label under an empty header cell (the
+// continuation of a merged parent), every label sits under a parent or its
+// continuation rather than under a one-level header, and no cell is a
+// number (data rows have NIPs, column-number rows numbers).
+func subHeader(header, rec []string) bool {
+	continuation := false
+	for i, c := range rec {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if allDigits(c) {
+			return false
+		}
+		switch {
+		case i >= len(header) || header[i] == "":
+			continuation = true
+		case i+1 < len(header) && header[i+1] != "":
+			// Under a one-level header: a data row's value.
+			return false
+		}
+	}
+	return continuation
+}
+
+// columnNumbers reports whether rec is a row of column numbers, as
+// nominatif sheets have under their header: at least two cells, all
+// integers ("1", "(2)", "3."), increasing and starting at 0 or 1.
+func columnNumbers(rec []string) bool {
+	n, last := 0, -1
+	for _, c := range rec {
+		c = strings.Trim(strings.TrimSpace(c), "().")
+		if c == "" {
+			continue
+		}
+		v, err := strconv.Atoi(c)
+		if err != nil || v <= last || (n == 0 && v > 1) {
+			return false
+		}
+		n, last = n+1, v
+	}
+	return n >= 2
 }
 
 func noHeader() error {
@@ -340,9 +456,21 @@ func (r *Reader) mapColumns() error {
 	for i := range r.cols {
 		r.cols[i] = -1
 	}
+	// E-mail headers by rank: government, plain, personal. The best is the
+	// sign-in address, the next is kept as EMAIL_LAIN.
+	email := [3]int{-1, -1, -1}
 	for i, h := range r.header {
 		c, rk, ok := match(h)
 		if !ok {
+			continue
+		}
+		if c == iEmail {
+			if j := email[rk+1]; j >= 0 {
+				return &FileError{Msg: netra.Msg(
+					fmt.Sprintf("Kolom %q dan %q sama-sama berarti %s; hapus salah satu.", r.header[j], h, ColEmail),
+					fmt.Sprintf("Columns %q and %q both mean %s; remove one of them.", r.header[j], h, ColEmail))}
+			}
+			email[rk+1] = i
 			continue
 		}
 		switch j := r.cols[c]; {
@@ -355,15 +483,32 @@ func (r *Reader) mapColumns() error {
 				fmt.Sprintf("Columns %q and %q both mean %s; remove one of them.", r.header[j], h, name))}
 		}
 	}
+	for _, j := range email {
+		switch {
+		case j < 0:
+		case r.cols[iEmail] < 0:
+			r.cols[iEmail] = j
+		case r.cols[iOtherEmail] < 0:
+			r.cols[iOtherEmail] = j
+		}
+	}
+	if r.cols[iNIP] < 0 {
+		// Without a NIP column the NIK is the identifier (non-ASN rosters).
+		r.cols[iNIP] = r.cols[iNIK]
+	}
 	var missing []string
 	for i, c := range Columns {
-		if c.Required && r.cols[i] < 0 {
+		switch {
+		case !c.Required || r.cols[i] >= 0:
+		case i == iType && r.cols[iCPNS] >= 0:
+		case i == iPositionType && r.cols[iEselon] >= 0:
+		default:
 			missing = append(missing, c.Name)
 		}
 	}
 	unitID, unitEN := "", ""
-	if r.cols[iUnitCode] < 0 && r.cols[iUnitPath] < 0 {
-		unitID, unitEN = ColUnitCode+" atau "+ColUnitPath, ColUnitCode+" or "+ColUnitPath
+	if r.cols[iUnitCode] < 0 && r.cols[iUnitPath] < 0 && r.cols[iUnitName] < 0 {
+		unitID, unitEN = ColUnitCode+", "+ColUnitPath+" atau "+ColUnitName, ColUnitCode+", "+ColUnitPath+" or "+ColUnitName
 	}
 	if len(missing) > 0 || unitID != "" {
 		id, en := strings.Join(missing, ", "), strings.Join(missing, ", ")
@@ -395,8 +540,10 @@ func (r *Reader) Has(col string) bool {
 // that cannot be read at all (a broken XLSX sheet) is a *FileError.
 func (r *Reader) Next() (Row, error) {
 	for {
-		rec, line, err := r.record()
-		if err != nil {
+		rec, line, err := r.pending, r.pendingLine, error(nil)
+		if rec != nil {
+			r.pending = nil
+		} else if rec, line, err = r.record(); err != nil {
 			return Row{}, err
 		}
 		if blank(rec) {

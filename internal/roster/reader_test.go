@@ -48,7 +48,33 @@ func TestHeaderAliases(t *testing.T) {
 		{"NIP_BARU", ColNIP, 0},
 		{"Nip.Baru", ColNIP, 0},
 		{"NI PPPK", ColNIP, 0},
-		{"NIK", ColNIP, 1},
+		{"NIK", ColNIK, 0},
+		{"PNS_ID", ColPNSID, 0},
+		{"NIP_LAMA", ColOldNIP, 0},
+		{"TEMPAT_LAHIR_NAMA", ColBirthPlace, 0},
+		{"TANGGAL LAHIR", ColBirthDate, 0},
+		{"JENIS KELAMIN", ColSex, 0},
+		{"JENIS_PEGAWAI_NAMA", ColType, 0},
+		{"STATUS_CPNS_PNS", ColCPNS, 0},
+		{"STATUS CPNS/PNS", ColCPNS, 0},
+		{"GOL_AKHIR_NAMA", ColGolongan, 0},
+		{"TMT_GOLONGAN", ColRankDate, 0},
+		{"PANGKAT › TMT", ColRankDate, 0},
+		{"JABATAN_NAMA", ColPosition, 0},
+		{"JABATAN › NAMA", ColPosition, 0},
+		{"JENIS_JABATAN_NAMA", ColPositionType, 0},
+		{"TMT_JABATAN", ColPositionDate, 0},
+		{"JABATAN › TMT", ColPositionDate, 0},
+		{"JABATAN › ESELON", ColEselon, 0},
+		{"TINGKAT_PENDIDIKAN_NAMA", ColEducation, 0},
+		{"UNOR_NAMA", ColUnitName, 0},
+		{"UNOR INDUK", ColParentUnit, 0},
+		{"UNOR_INDUK_NAMA", ColParentUnit, 0},
+		{"INSTANSI_KERJA_NAMA", ColGovName, 0},
+		{"SATUAN_KERJA_KERJA_NAMA", ColGovName, 1},
+		{"EMAIL_GOV", ColEmail, -1},
+		{"KEDUDUKAN_HUKUM_NAMA", ColStatus, 0},
+		{"NOMOR_HP", ColPhone, 0},
 		{"Nama Lengkap", ColName, 0},
 		{"NAMA PEGAWAI", ColName, 0},
 		{"Gelar Depan", ColFrontTitle, 0},
@@ -58,12 +84,13 @@ func TestHeaderAliases(t *testing.T) {
 		{"Nama Jabatan", ColPosition, 0},
 		{"JABATAN TERAKHIR", ColPosition, 0},
 		{"jenis jabatan", ColPositionType, 0},
-		{"ESELON", ColPositionType, 1},
+		{"ESELON", ColEselon, 0},
 		{"KODE UNOR", ColUnitCode, 0},
-		{"UNOR", ColUnitPath, 0},
+		{"UNOR", ColUnitName, 0},
+		{"Unit Kerja", ColUnitPath, 0},
 		{"Unit Organisasi", ColUnitPath, 0},
 		{"E-Mail", ColEmail, 0},
-		{"EMAIL KANTOR", ColEmail, 0},
+		{"EMAIL KANTOR", ColEmail, -1},
 		{"No. HP", ColPhone, 0},
 		{"NOMOR HP", ColPhone, 0},
 		{"NO TELP", ColPhone, 0},
@@ -79,7 +106,8 @@ func TestHeaderAliases(t *testing.T) {
 			t.Errorf("match(%q) = %v rank %d ok %v; want %s rank %d", tt.header, Columns[i].Name, rank, ok, tt.col, tt.rank)
 		}
 	}
-	for _, h := range []string{"UNOR INDUK", "TANGGAL LAHIR", "", "NO", "JENIS KELAMIN"} {
+	// UNOR_ID is SIASN's own unit identifier, not a Netra unit code.
+	for _, h := range []string{"", "NO", "UNOR_ID", "ID UNOR", "MASA KERJA", "PENDIDIKAN › NAMA", "LATIHAN JABATAN › NAMA"} {
 		if i, _, ok := match(h); ok {
 			t.Errorf("match(%q) = %s; want no column", h, Columns[i].Name)
 		}
@@ -102,6 +130,11 @@ func TestColumnsTable(t *testing.T) {
 				t.Errorf("header %q means both %s and %s", h, o, c.Name)
 			}
 			owner[k] = c.Name
+		}
+	}
+	for _, h := range govEmail {
+		if o, ok := owner[headerKey(h)]; ok {
+			t.Errorf("government e-mail header %q also means %s", h, o)
 		}
 	}
 	var r Row
@@ -172,15 +205,23 @@ func TestDelimitersAndBOM(t *testing.T) {
 }
 
 func TestFallbackColumns(t *testing.T) {
+	// NIK and ESELON are columns of their own beside NIP and JENIS_JABATAN.
 	r := mustReader(t, "NIK,NIP,NAMA,JENIS_PEGAWAI,ESELON,JENIS_JABATAN,KODE_UNIT\n6271010101900001,"+wantNIP+",Budi,PNS,III.a,Administrator,X\n")
 	rows := readAll(t, r)
-	if rows[0].NIP != wantNIP || rows[0].PositionType != "Administrator" {
-		t.Errorf("NIP column must win over NIK and JENIS_JABATAN over ESELON: %+v", rows[0])
+	if rows[0].NIP != wantNIP || rows[0].NIK != "6271010101900001" || rows[0].PositionType != "Administrator" || rows[0].Eselon != "III.a" {
+		t.Errorf("NIP, NIK, JENIS_JABATAN and ESELON mixed up: %+v", rows[0])
 	}
+	// Without a NIP column the NIK is the identifier; without JENIS_JABATAN
+	// the eselon decides; UNOR is a unit's name.
 	r = mustReader(t, "NIK;NAMA;JENIS_PEGAWAI;ESELON;UNOR\n6271010101900001;Budi;Non-ASN;Eselon IV;Kecamatan Pahandut\n")
 	rows = readAll(t, r)
-	if rows[0].NIP != "6271010101900001" || rows[0].PositionType != "Eselon IV" || rows[0].UnitPath != "Kecamatan Pahandut" {
-		t.Errorf("fallbacks not used when alone: %+v", rows[0])
+	if rows[0].NIP != "6271010101900001" || rows[0].NIK != "6271010101900001" || rows[0].Eselon != "Eselon IV" || rows[0].UnitName != "Kecamatan Pahandut" {
+		t.Errorf("NIK not used as the identifier: %+v", rows[0])
+	}
+	// SATUAN_KERJA_KERJA_NAMA names the government only without INSTANSI_KERJA_NAMA.
+	r = mustReader(t, "NIP,NAMA,JENIS_PEGAWAI,JENIS_JABATAN,UNOR_NAMA,SATUAN_KERJA_KERJA_NAMA,INSTANSI_KERJA_NAMA\n"+wantNIP+",Budi,PNS,Pelaksana,Bagian Umum,SETDA,PEMERINTAH KOTA PALANGKA RAYA\n")
+	if rows = readAll(t, r); rows[0].GovName != "PEMERINTAH KOTA PALANGKA RAYA" {
+		t.Errorf("government name = %q", rows[0].GovName)
 	}
 }
 
@@ -198,8 +239,8 @@ func TestFileRefusals(t *testing.T) {
 		{"utf16", "\xFF\xFEN\x00I\x00P\x00", "UTF-16", "UTF-16"},
 		{"no header", "1,2,3\n4,5,6\n", "judul kolom tidak ditemukan", "No header row"},
 		{"header not utf8", "NIP,NAMA\xE9,JENIS_PEGAWAI\n", "UTF-8", "UTF-8"},
-		{"missing", "NIP;NAMA\n1;2\n", "Kolom wajib tidak ada: JENIS_PEGAWAI, JENIS_JABATAN, KODE_UNIT atau UNIT_KERJA.", "Required columns are missing: JENIS_PEGAWAI, JENIS_JABATAN, KODE_UNIT or UNIT_KERJA."},
-		{"missing unit only", "NIP,NAMA,JENIS_PEGAWAI,JENIS_JABATAN\n", "Kolom wajib tidak ada: KODE_UNIT atau UNIT_KERJA.", "KODE_UNIT or UNIT_KERJA"},
+		{"missing", "NIP;NAMA\n1;2\n", "Kolom wajib tidak ada: JENIS_PEGAWAI, JENIS_JABATAN, KODE_UNIT, UNIT_KERJA atau UNOR_NAMA.", "Required columns are missing: JENIS_PEGAWAI, JENIS_JABATAN, KODE_UNIT, UNIT_KERJA or UNOR_NAMA."},
+		{"missing unit only", "NIP,NAMA,JENIS_PEGAWAI,JENIS_JABATAN\n", "Kolom wajib tidak ada: KODE_UNIT, UNIT_KERJA atau UNOR_NAMA.", "KODE_UNIT, UNIT_KERJA or UNOR_NAMA"},
 		{"missing name", "NIP,JENIS_PEGAWAI,JENIS_JABATAN,UNIT_KERJA\n", "Kolom wajib tidak ada: NAMA.", "missing: NAMA."},
 		{"duplicate", "NIP,NIP BARU,NAMA,JENIS_PEGAWAI,JENIS_JABATAN,KODE_UNIT\n", `"NIP" dan "NIP BARU"`, "both mean NIP"},
 		{"broken xlsx", "PK\x03\x04this is not a zip file at all", "XLSX rusak", "damaged"},
@@ -306,7 +347,7 @@ func writeXLSX(t *testing.T) []byte {
 		}
 	}
 	set("A1", "DAFTAR PEGAWAI KOTA PALANGKA RAYA")
-	header := []string{"NIP BARU", "NAMA LENGKAP", "GELAR BELAKANG", "JENIS PEGAWAI", "GOL/RUANG", "JENIS JABATAN", "UNOR", "NO. HP", "UNOR INDUK"}
+	header := []string{"NIP BARU", "NAMA LENGKAP", "GELAR BELAKANG", "JENIS PEGAWAI", "GOL/RUANG", "JENIS JABATAN", "UNIT KERJA", "NO. HP", "UNOR INDUK"}
 	for i, h := range header {
 		cell, _ := excelize.CoordinatesToCellName(i+1, 3)
 		set(cell, h)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -13,7 +15,7 @@ import (
 )
 
 // Writer writes employees as a roster that Reader reads back unchanged: the
-// canonical headers of Columns, in their order, and values in the forms
+// canonical headers of Columns but the ReadOnly ones, in their order, and values in the forms
 // ParseRow accepts. CSV is semicolon-separated with a UTF-8 byte order mark,
 // as Indonesian Excel opens it; XLSX is streamed (excelize's StreamWriter
 // spools rows to a temporary file past a few MB), so memory stays bounded
@@ -28,6 +30,7 @@ type Writer struct {
 	style int
 	row   int
 
+	cols   []int // the indexes in Columns of the columns written
 	rec    []string
 	cells  []any
 	closed bool
@@ -40,11 +43,15 @@ const sheetName = "Pegawai"
 // header. Any other format is an error. Nothing of an XLSX reaches w before
 // Close.
 func NewWriter(w io.Writer, format string) (*Writer, error) {
-	wr := &Writer{rec: make([]string, len(Columns)), out: w}
-	header := make([]string, len(Columns))
+	wr := &Writer{out: w}
+	var header []string
 	for i, c := range Columns {
-		header[i] = c.Name
+		if !c.ReadOnly {
+			wr.cols = append(wr.cols, i)
+			header = append(header, c.Name)
+		}
 	}
+	wr.rec = make([]string, len(header))
 	switch format {
 	case "csv":
 		wr.bw = bufio.NewWriterSize(w, 64<<10)
@@ -72,13 +79,13 @@ func NewWriter(w io.Writer, format string) (*Writer, error) {
 		if wr.style, err = wr.book.NewStyle(&excelize.Style{NumFmt: 49}); err != nil {
 			return nil, fmt.Errorf("roster: xlsx: %w", err)
 		}
-		if err := sw.SetColStyle(1, len(Columns), wr.style); err != nil {
+		if err := sw.SetColStyle(1, len(header), wr.style); err != nil {
 			return nil, fmt.Errorf("roster: xlsx: %w", err)
 		}
-		if err := sw.SetColWidth(1, len(Columns), 20); err != nil {
+		if err := sw.SetColWidth(1, len(header), 20); err != nil {
 			return nil, fmt.Errorf("roster: xlsx: %w", err)
 		}
-		wr.cells = make([]any, len(Columns))
+		wr.cells = make([]any, len(header))
 		if err := wr.xlsxRow(header); err != nil {
 			return nil, err
 		}
@@ -113,8 +120,8 @@ func (w *Writer) WriteIn(e *netra.Employee, unitCode, government string) error {
 	if w.closed {
 		return errors.New("roster: write after Close")
 	}
-	for i := range Columns {
-		w.rec[i] = Neutralize(cellOf(e, i, unitCode, government))
+	for k, i := range w.cols {
+		w.rec[k] = Neutralize(cellOf(e, i, unitCode, government))
 	}
 	if w.csv != nil {
 		if err := w.csv.Write(w.rec); err != nil {
@@ -165,27 +172,66 @@ func cellOf(e *netra.Employee, i int, unitCode, government string) string {
 	switch i {
 	case iNIP:
 		return e.NIP
+	case iNIK:
+		return e.NIK
+	case iPNSID:
+		return e.PNSID
+	case iOldNIP:
+		return e.OldNIP
 	case iName:
 		return e.Name
 	case iFrontTitle:
 		return e.FrontTitle
 	case iBackTitle:
 		return e.BackTitle
+	case iBirthPlace:
+		return e.BirthPlace
+	case iBirthDate:
+		return formatDate(e.BirthDate)
+	case iSex:
+		return string(e.Sex)
 	case iType:
 		return e.Type.Label("id")
+	case iCPNS:
+		return "" // JENIS_PEGAWAI says CPNS already
 	case iGolongan:
 		return string(e.Golongan)
+	case iRankDate:
+		return formatDate(e.RankDate)
 	case iPosition:
 		return e.PositionName
 	case iPositionType:
 		return e.PositionType.Label("id")
+	case iEselon:
+		return e.Eselon
+	case iPositionDate:
+		return formatDate(e.PositionDate)
+	case iHead:
+		if e.Head {
+			return "Ya"
+		}
+		return "Tidak"
+	case iEducation:
+		return e.Education
 	case iUnitCode:
 		return unitCode
 	case iUnitPath:
 		return ""
+	case iUnitName:
+		// The unit's name, for people reading the file; KODE_UNIT decides.
+		return e.UnitName
+	case iParentUnit, iGovName:
+		return ""
 	case iEmail:
 		return e.Email
+	case iOtherEmail:
+		return e.OtherEmail
 	case iPhone:
+		// The national form needs no apostrophe against formulas (see
+		// Neutralize), and NormalizePhone turns it back into +62….
+		if strings.HasPrefix(e.Phone, "+62") {
+			return "0" + e.Phone[3:]
+		}
 		return e.Phone
 	case iStatus:
 		return e.Status.Label("id")
@@ -193,6 +239,13 @@ func cellOf(e *netra.Employee, i int, unitCode, government string) string {
 		return government
 	}
 	return ""
+}
+
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
 }
 
 // Neutralize defuses a cell that a spreadsheet would run as a formula

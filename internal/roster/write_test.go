@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netra-id/netra"
 )
@@ -15,12 +16,15 @@ func exportSample(t *testing.T) []netra.Employee {
 	es := []netra.Employee{
 		{NIP: "198609262015051001", Name: "Siti Aminah", FrontTitle: "Dr.", BackTitle: "S.Pd., M.Si.", Type: netra.PNS,
 			Golongan: "III/c", PositionName: "Kepala Bidang Sekolah Dasar", PositionType: netra.Administrator,
-			Email: "siti@palangkarayakota.go.id", Phone: "+6281234567890", Status: netra.StatusActive},
-		{NIP: "199009132021222014", Name: "Yohanes Wenda", Type: netra.PPPK, Golongan: "IX",
+			Email: "siti@palangkarayakota.go.id", Phone: "+6281234567890", Status: netra.StatusActive,
+			NIK: "6271016609860002", PNSID: "A5EB03E23C0BF6A0E040640A040252AD", OldNIP: "131234567",
+			BirthPlace: "Palangka Raya", OtherEmail: "siti.aminah@gmail.com", Eselon: "III.b", Education: "S-2",
+			RankDate: date(2021, 4, 1), PositionDate: date(2023, 1, 2), Head: true},
+		{NIP: "199009132021222014", Name: "Yohanes Wenda", Type: netra.PPPK, Golongan: "IX", BirthDate: date(1990, 9, 14), Sex: netra.Female, Phone: "+6591234567",
 			PositionName: "Guru Ahli Pertama", PositionType: netra.Fungsional, Status: netra.StatusCLTN},
 		{NIP: "199009132025242014", Name: "=HYPERLINK(\"http://x\")", Type: netra.PPPKParuhWaktu,
 			PositionName: "-Pengadministrasi", PositionType: netra.Pelaksana, Status: netra.StatusPreRetirement},
-		{NIP: "6271014101900001", Name: "@Budi", Type: netra.NonASN, PositionName: "Pramu Kantor",
+		{NIP: "6271014101900001", NIK: "6271014101900001", Name: "@Budi", Type: netra.NonASN, PositionName: "Pramu Kantor",
 			PositionType: netra.Pelaksana, Status: netra.StatusStudyLeave, Phone: "+6285212345678"},
 		{NIP: "197001012000031002", Name: "Ahmad", Type: netra.CPNS, Golongan: "II/a",
 			PositionType: netra.JPTUtama, Status: netra.StatusSuspended},
@@ -39,9 +43,12 @@ func exportSample(t *testing.T) []netra.Employee {
 			t.Fatalf("sample %d: %v", i, err)
 		}
 		es[i].UnitID = 0
+		es[i].Head = es[i].Head || netra.HeadPost(es[i].PositionName, es[i].PositionType)
 	}
 	return es
 }
+
+func date(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
 
 func TestWriterRoundTrip(t *testing.T) {
 	for _, format := range []string{"csv", "xlsx"} {
@@ -65,10 +72,10 @@ func TestWriterRoundTrip(t *testing.T) {
 			}
 			if format == "csv" {
 				s := buf.String()
-				if !strings.HasPrefix(s, "\uFEFFNIP;NAMA;") {
+				if !strings.HasPrefix(s, "\uFEFFNIP;NIK;PNS_ID;NIP_LAMA;NAMA;") {
 					t.Errorf("CSV starts %q", s[:min(len(s), 40)])
 				}
-				if !strings.Contains(s, "'=HYPERLINK") || !strings.Contains(s, "'+6281234567890") || !strings.Contains(s, "'@Budi") {
+				if !strings.Contains(s, "'=HYPERLINK") || !strings.Contains(s, ";081234567890;") || !strings.Contains(s, "'@Budi") || !strings.Contains(s, "'-Pengadministrasi") || !strings.Contains(s, ";'+6591234567;") {
 					t.Errorf("formula cells not neutralised:\n%s", s)
 				}
 			}
@@ -77,10 +84,14 @@ func TestWriterRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer r.Close()
-			for i, h := range r.Header() {
-				if h != Columns[i].Name {
-					t.Errorf("header %d = %q, want %q", i, h, Columns[i].Name)
+			var want []string
+			for _, c := range Columns {
+				if !c.ReadOnly {
+					want = append(want, c.Name)
 				}
+			}
+			if got := r.Header(); strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("header = %q, want %q", got, want)
 			}
 			rows := readAll(t, r)
 			if len(rows) != len(es) {
@@ -91,6 +102,10 @@ func TestWriterRoundTrip(t *testing.T) {
 				if len(errs) > 0 {
 					t.Errorf("row %d: %v", i, errs)
 					continue
+				}
+				// Only the PPPK's birth date differs from its NI PPPK, on purpose.
+				if want := 0 + b2i(es[i].Type == netra.PPPK); len(p.Warnings) != want {
+					t.Errorf("row %d: warnings %v", i, p.Warnings)
 				}
 				if p.UnitCode != "UNIT.1" || p.Government != "62.71" {
 					t.Errorf("row %d: unit %q government %q", i, p.UnitCode, p.Government)
@@ -132,4 +147,11 @@ func TestNewWriterUnknownFormat(t *testing.T) {
 	if _, err := NewWriter(&bytes.Buffer{}, "ods"); err == nil {
 		t.Error("format ods accepted")
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
