@@ -44,10 +44,21 @@ func (r *Runner) now() time.Time { return r.Store.Clock().Now() }
 // file that cannot be read at all is refused with a *roster.FileError and
 // leaves nothing behind.
 func (r *Runner) Submit(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
+	return r.submit(ctx, tenantID, filename, body, false)
+}
+
+// SubmitPreview is Submit for an import that first runs as a dry run and
+// waits, previewed, for Confirm or Cancel (see store.ConfirmImport).
+func (r *Runner) SubmitPreview(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
+	return r.submit(ctx, tenantID, filename, body, true)
+}
+
+func (r *Runner) submit(ctx context.Context, tenantID int64, filename string, body io.Reader, dry bool) (*netra.Import, error) {
 	im, err := r.stage(ctx, tenantID, filename, body)
 	if err != nil {
 		return nil, err
 	}
+	im.DryRun = dry
 	if err := r.Store.CreateImport(ctx, im, &store.Job{Kind: jobs.KindImport, MaxAttempts: 3}); err != nil {
 		_ = r.Blobs.Delete(context.WithoutCancel(ctx), im.BlobKey)
 		return nil, err
@@ -96,6 +107,45 @@ func (r *Runner) ImportFile(ctx context.Context, tenantID int64, filename string
 	return im, nil
 }
 
+// PreviewFile runs a dry run of a roster at once, as the actor in ctx, and
+// returns the previewed import with its counts per government; then the
+// import is cancelled (its upload deleted): nothing was written to the
+// employees and nothing will be.
+func (r *Runner) PreviewFile(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
+	im, err := r.stage(ctx, tenantID, filename, body)
+	if err != nil {
+		return nil, err
+	}
+	im.DryRun = true
+	if err := r.Store.CreateImport(ctx, im, nil); err != nil {
+		_ = r.Blobs.Delete(context.WithoutCancel(ctx), im.BlobKey)
+		return nil, err
+	}
+	if err := r.Run(ctx, im); err != nil {
+		return im, err
+	}
+	c, err := r.Cancel(ctx, im.ID)
+	if err != nil {
+		return im, err
+	}
+	im.Status, im.FinishedAt = c.Status, c.FinishedAt
+	return im, nil
+}
+
+// Confirm queues the real run of a previewed import.
+func (r *Runner) Confirm(ctx context.Context, id int64) (*netra.Import, error) {
+	return r.Store.ConfirmImport(ctx, id, &store.Job{Kind: jobs.KindImport, MaxAttempts: 3})
+}
+
+// Cancel ends a previewed import and deletes its upload.
+func (r *Runner) Cancel(ctx context.Context, id int64) (*netra.Import, error) {
+	im, err := r.Store.CancelImport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return im, r.deleteUpload(ctx, im)
+}
+
 // Interrupted is the reason the import page gives for an import the server
 // stopped in the middle of.
 var Interrupted = netra.Msg("Impor terhenti karena server berhenti; unggah ulang berkas.",
@@ -128,8 +178,8 @@ func (r *Runner) Handler() jobs.Handler {
 		if err != nil {
 			return jobs.Permanent{Err: err}
 		}
-		if im.Status == netra.ImportDone || im.Status == netra.ImportFailed {
-			return nil
+		if im.Status != netra.ImportQueued && im.Status != netra.ImportRunning {
+			return nil // ended, or previewed and waiting for the operator
 		}
 		if im.Status == netra.ImportRunning {
 			return r.finish(sys, im, netra.ImportFailed, Interrupted)
@@ -198,7 +248,11 @@ func (r *Runner) Run(ctx context.Context, im *netra.Import) error {
 				}
 			} else {
 				b.rows = append(b.rows, store.ImportRow{Line: int64(row.Line), Employee: p.Employee,
-					TenantCode: p.Government, UnitCode: p.UnitCode, UnitPath: p.UnitPath})
+					TenantCode: p.Government, UnitCode: p.UnitCode, UnitPath: p.UnitPath,
+					UnitName: p.UnitName, ParentUnitName: p.ParentUnitName, GovernmentName: p.GovernmentName})
+				for _, e := range p.Warnings {
+					b.problems = append(b.problems, netra.ImportProblem{Line: int64(e.Line), Column: e.Column, Value: e.Value, Reason: e.Reason, Warning: true})
+				}
 			}
 			if b.rowsRead >= BatchSize {
 				b.readBytes = cr.n.Load()
@@ -230,6 +284,11 @@ func (r *Runner) Run(ctx context.Context, im *netra.Import) error {
 	}
 	if err := imp.Flush(ctx); err != nil {
 		return r.fail(context.WithoutCancel(ctx), im, err)
+	}
+	if im.DryRun {
+		// The upload stays for the real run.
+		im.Preview = imp.Preview()
+		return r.Store.FinishImport(ctx, im, netra.ImportPreviewed, netra.Message{})
 	}
 	return r.finish(ctx, im, netra.ImportDone, netra.Message{})
 }
