@@ -56,7 +56,7 @@ type Importer struct {
 	openedAt time.Time
 	pending  int
 
-	dry    dryRun          // counts of a dry run (see preview.go)
+	dry    dryRun            // counts of a dry run (see preview.go)
 	byName map[string]string // government name (normalised) → code, loaded once when a row names one
 }
 
