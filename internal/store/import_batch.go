@@ -261,7 +261,11 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 				return err
 			}
 			if m != nil {
-				reject(r, "UNOR_NAMA", r.UnitName, *m, 0)
+				col := "UNOR_NAMA"
+				if r.UnitName == "" {
+					col = "UNIT_KERJA"
+				}
+				reject(r, col, r.UnitName, *m, 0)
 				continue
 			}
 			if !imp.scope.CoversUnit(t.id, t.path, u.path) {
