@@ -22,7 +22,7 @@ import (
 // Memory stays bounded whatever the file: besides one batch at a time and
 // the counts per government (at most maxCodes), the dry run remembers the
 // NIPs it has seen, to count a repeated NIP as a real run does, up to
-// maxSeen of them (16 bytes each); beyond that a repeated NIP is counted as
+// maxSeen of them (some 40 MB at most); beyond that a repeated NIP is counted as
 // the row it repeats would be.
 type dryRun struct {
 	on   bool
@@ -31,7 +31,7 @@ type dryRun struct {
 	byID map[int64]*importTenant
 }
 
-const maxSeen = 4_000_000
+const maxSeen = 2_000_000
 
 // nipKey packs a NIP (18 digits) into a number; other identifiers hash.
 func nipKey(nip string) uint64 {
