@@ -282,12 +282,13 @@ func TestRowsOfOtherGovernmentsAreNamed(t *testing.T) {
 			"62.71;198512312010011003;Andi;PNS;III/c;Staf;Pelaksana;DISDIK;;\n" +
 			"62.03;198701012011011004;Dewi;PNS;III/c;Staf;Pelaksana;DINKES;;\n" +
 			"62.03;198701012011011005;Eko;PNS;III/c;Staf;Pelaksana;DINKES;;\n" +
-			"99.99;198701012011011006;Fajar;PNS;III/c;Staf;Pelaksana;X;;\n"
+			"99.99;198701012011011006;Fajar;PNS;III/c;Staf;Pelaksana;X;;\n" +
+			"63.71;198701012011011007;Gita;PNS;III/c;Staf;Pelaksana;X;;\n" // Banjarmasin: real, but no tenant here
 		im, err := f.r.PreviewFile(admin(f.city, 10), f.city.ID, "n.csv", strings.NewReader(file))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if im.Inserted != 1 || im.Rejected != 3 {
+		if im.Inserted != 1 || im.Rejected != 4 {
 			t.Fatalf("preview %+v", im)
 		}
 		got := map[string]netra.ImportGovernment{}
@@ -300,8 +301,12 @@ func TestRowsOfOtherGovernmentsAreNamed(t *testing.T) {
 		if g := got["99.99"]; g.Other || g.Rejected != 1 {
 			t.Fatalf("unknown code %+v", g)
 		}
+		if g := got["63.71"]; !g.Other || g.Rejected != 1 || g.Name == "" {
+			t.Fatalf("a real government without a tenant %+v", g)
+		}
 		ps, _ := s.ImportProblems(sys(), im.ID, 0)
-		if len(ps) != 3 || !strings.Contains(ps[0].Reason.ID, "milik instansi lain: Kabupaten Kapuas") || !strings.Contains(ps[2].Reason.ID, "tidak dikenal") {
+		if len(ps) != 4 || !strings.Contains(ps[0].Reason.ID, "milik instansi lain: Kabupaten Kapuas") || !strings.Contains(ps[2].Reason.ID, "tidak dikenal") ||
+			!strings.Contains(ps[3].Reason.ID, "milik instansi lain: ") || !strings.Contains(ps[3].Reason.ID, "(63.71)") {
 			t.Fatalf("problems %+v", ps)
 		}
 	})

@@ -134,6 +134,10 @@ func (imp *Importer) tenant(ctx context.Context, code string) (*importTenant, er
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		m := netra.Msg("Kode instansi "+code+" tidak dikenal.", "Unknown government code "+code+".")
+		if name, ok := realGovernment(code); ok { // a real government this installation does not hold
+			t.name, t.other = name, true
+			m = otherGovernment(t)
+		}
 		t.err = &m
 		return t, nil
 	case err != nil:

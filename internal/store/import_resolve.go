@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/wilayah"
 )
 
 // How an import resolves what SIASN exports name by name: the government
@@ -23,6 +25,27 @@ import (
 func otherGovernment(t *importTenant) netra.Message {
 	return netra.Msg("Baris milik instansi lain: "+t.name+" ("+t.code+").",
 		"The row belongs to another government: "+t.name+" ("+t.code+").")
+}
+
+var (
+	wilayahOnce sync.Once
+	wilayahData *wilayah.Data
+)
+
+// realGovernment returns the name of the province, regency or city with a
+// Kemendagri code, when there is one: a row naming a real government that
+// is not a tenant of this installation belongs to another government; only
+// a code no government has is unknown.
+func realGovernment(code string) (string, bool) {
+	if strings.Count(code, ".") > 1 {
+		return "", false
+	}
+	wilayahOnce.Do(func() { wilayahData, _ = wilayah.Load() })
+	if wilayahData == nil {
+		return "", false
+	}
+	a, ok := wilayahData.Lookup(code)
+	return a.Name, ok
 }
 
 // govName normalises a government's name: "Pemerintah Kab. Kapuas" and
