@@ -1,6 +1,7 @@
 package imports_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/imports"
 	"github.com/netra-id/netra/internal/store"
 	"github.com/netra-id/netra/internal/store/storetest"
 )
@@ -376,6 +378,10 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 		}
 		if !ps[0].Warning || ps[1].Warning || ps[2].Warning {
 			t.Fatalf("warning flags %+v", ps)
+		}
+		var csvOut bytes.Buffer
+		if err := imports.WriteProblemsCSV(sys(), &csvOut, s, im.ID, "id"); err != nil || !strings.Contains(csvOut.String(), "4;NIK;9912;Peringatan (baris tetap diimpor): NIK janggal.") {
+			t.Fatalf("problems CSV %v:\n%s", err, csvOut.String())
 		}
 		amb, unk := ps[1].Reason.ID, ps[2].Reason.ID
 		if ps[1].Column != "UNOR_NAMA" || !strings.Contains(amb, "Kota Palangka Raya (62.71)") ||

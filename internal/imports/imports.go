@@ -339,7 +339,11 @@ func WriteProblemsCSV(ctx context.Context, w io.Writer, s *store.Store, importID
 		return err
 	}
 	err = s.EachImportProblem(ctx, importID, "csv", func(p netra.ImportProblem) error {
-		return r.Write(roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: p.Reason})
+		reason := p.Reason
+		if p.Warning { // the row was imported: say so in the one reason column
+			reason = netra.Msg("Peringatan (baris tetap diimpor): "+reason.ID, "Warning (the row was imported): "+reason.EN)
+		}
+		return r.Write(roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: reason})
 	})
 	if err != nil {
 		return err

@@ -99,6 +99,8 @@ type apiImportProblem struct {
 	Column string `json:"column"`
 	Value  string `json:"value"`
 	Reason string `json:"reason"`
+	// Warning: a plausibility warning; the row was imported anyway.
+	Warning bool `json:"warning"`
 }
 
 // apiImportProblems lists the rejected cells of an import in line order,
@@ -116,7 +118,7 @@ func (s *Server) apiImportProblems(w http.ResponseWriter, r *http.Request) error
 	bw.WriteString(`{"items":[`)
 	n := 0
 	err = s.store.EachImportProblem(r.Context(), id, "api", func(p netra.ImportProblem) error {
-		b, err := json.Marshal(apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang)})
+		b, err := json.Marshal(apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang), Warning: p.Warning})
 		if err != nil {
 			return err
 		}
