@@ -364,8 +364,9 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 			row(4, "198609262015051003", "bidang  sd", "", ""),
 			row(5, "198609262015051004", "Sekretariat", "", ""),
 			row(6, "198609262015051005", "Bidang Sekolah Dasar", "", ""),
+			row(7, "198609262015051006", "Dinas Kesehatan", "", "PEMERINTAH PROVINSI KALIMANTAN TENGAH"),
 		}, []netra.ImportProblem{{Line: 4, Column: "NIK", Value: "9912", Warning: true, Reason: netra.Msg("NIK janggal.", "Odd NIK.")}})
-		if im.Inserted != 3 || im.Rejected != 2 || im.Warnings != 1 {
+		if im.Inserted != 3 || im.Rejected != 3 || im.Warnings != 1 {
 			t.Fatalf("import %+v", im)
 		}
 		es := employeesOf(t, s, f.city.ID)
@@ -373,8 +374,11 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 			t.Fatalf("units %+v", es)
 		}
 		ps, err := s.ImportProblems(sys(), im.ID, 0)
-		if err != nil || len(ps) != 3 {
+		if err != nil || len(ps) != 4 {
 			t.Fatalf("problems %+v %v", ps, err)
+		}
+		if !strings.Contains(ps[3].Reason.ID, "milik instansi lain: Kalimantan Tengah (62)") {
+			t.Fatalf("a row naming the province by name: %+v", ps[3])
 		}
 		if !ps[0].Warning || ps[1].Warning || ps[2].Warning {
 			t.Fatalf("warning flags %+v", ps)

@@ -49,12 +49,22 @@ func realGovernment(code string) (string, bool) {
 }
 
 // govName normalises a government's name: "Pemerintah Kab. Kapuas" and
-// "KABUPATEN KAPUAS" are the same.
+// "KABUPATEN KAPUAS" are the same, and so are "Pemerintah Provinsi
+// Kalimantan Tengah" and "Kalimantan Tengah" (a province's name is never a
+// regency's or city's: those carry "kabupaten" or "kota").
 func govName(s string) string {
-	s = " " + normName(s) + " "
+	s = " " + abbrev(normName(s)) + " "
 	for _, r := range [][2]string{{" pemerintah daerah ", " "}, {" pemerintah ", " "}, {" pemda ", " "},
-		{" pemkot ", " kota "}, {" pemkab ", " kabupaten "}, {" pemprov ", " provinsi "},
-		{" kab. ", " kabupaten "}, {" kab ", " kabupaten "}, {" prov. ", " provinsi "}, {" prov ", " provinsi "}} {
+		{" pemkot ", " kota "}, {" pemkab ", " kabupaten "}, {" pemprov ", " "}} {
+		s = strings.ReplaceAll(s, r[0], r[1])
+	}
+	return strings.TrimPrefix(strings.TrimSpace(s), "provinsi ")
+}
+
+// abbrev spells out the abbreviations of government kinds in a normalised name.
+func abbrev(s string) string {
+	s = " " + s + " "
+	for _, r := range [][2]string{{" kab. ", " kabupaten "}, {" kab ", " kabupaten "}, {" prov. ", " provinsi "}, {" prov ", " provinsi "}} {
 		s = strings.ReplaceAll(s, r[0], r[1])
 	}
 	return strings.TrimSpace(s)
@@ -98,7 +108,8 @@ func (imp *Importer) governmentCode(ctx context.Context, name string) (string, e
 
 // unitNames indexes one government's units by their normalised name.
 type unitNames struct {
-	suffix  string // the government's normalised name, stripped from names that end with it
+	suffix  string   // the government's normalised name
+	strip   []string // government names a unit's name may end with: "kota palangka raya", "palangka raya"
 	units   []namedUnit
 	byID    map[int64]int
 	byName  map[string][]int
@@ -116,10 +127,13 @@ const maxSuggestCache = 1000
 
 func (n *unitNames) key(s string) string {
 	k := normName(s)
-	if n.suffix != "" && k != n.suffix {
-		k = strings.TrimSuffix(strings.TrimSuffix(k, " "+n.suffix), " "+strings.TrimPrefix(strings.TrimPrefix(n.suffix, "kota "), "kabupaten "))
+	k = abbrev(k)
+	for _, suf := range n.strip {
+		if t, ok := strings.CutSuffix(k, " "+suf); ok && t != "" {
+			return strings.TrimSpace(t)
+		}
 	}
-	return strings.TrimSpace(k)
+	return k
 }
 
 // loadNames builds t's name index with one query.
@@ -128,6 +142,10 @@ func (imp *Importer) loadNames(ctx context.Context, t *importTenant) (*unitNames
 		return t.names, nil
 	}
 	n := &unitNames{suffix: govName(t.name), byID: map[int64]int{}, byName: map[string][]int{}, suggest: map[string]string{}}
+	if n.suffix != "" {
+		base := strings.TrimPrefix(strings.TrimPrefix(n.suffix, "kota "), "kabupaten ")
+		n.strip = []string{n.suffix, "provinsi " + base, base}
+	}
 	rows, err := imp.s.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), name, path, COALESCE(closed_at, 0)
 		FROM org_units WHERE tenant_id = $1 ORDER BY path`, t.id)
 	if err != nil {
@@ -193,7 +211,7 @@ func (imp *Importer) unitByName(ctx context.Context, t *importTenant, name, pare
 	}
 	k := n.key(name)
 	cands := n.byName[k]
-	if pk := n.key(parent); len(cands) > 1 && pk != "" && pk != n.suffix {
+	if pk := n.key(parent); len(cands) > 1 && pk != "" && govName(parent) != n.suffix {
 		var in []int
 		for _, i := range cands {
 			if n.hasAncestor(i, pk) {
