@@ -377,7 +377,7 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 		if err != nil || len(ps) != 4 {
 			t.Fatalf("problems %+v %v", ps, err)
 		}
-		if !strings.Contains(ps[3].Reason.ID, "milik instansi lain: Kalimantan Tengah (62)") {
+		if !strings.Contains(ps[3].Reason.ID, "milik instansi lain: Kalimantan Tengah (62)") || ps[3].Column != "INSTANSI_KERJA_NAMA" {
 			t.Fatalf("a row naming the province by name: %+v", ps[3])
 		}
 		if !ps[0].Warning || ps[1].Warning || ps[2].Warning {

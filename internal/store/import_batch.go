@@ -234,7 +234,9 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 	for i := range rows {
 		r := &rows[i]
 		t = imp.home
+		govCol, govVal := "KODE_INSTANSI", r.TenantCode
 		if r.TenantCode == "" && r.GovernmentName != "" {
+			govCol, govVal = "INSTANSI_KERJA_NAMA", r.GovernmentName
 			var err error
 			if r.TenantCode, err = imp.governmentCode(ctx, r.GovernmentName); err != nil {
 				return err
@@ -247,7 +249,7 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 			}
 		}
 		if t.err != nil {
-			reject(r, "KODE_INSTANSI", r.TenantCode, *t.err, 0)
+			reject(r, govCol, govVal, *t.err, 0)
 			continue
 		}
 		if err := imp.unitTree(ctx, t); err != nil {
