@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/imports"
@@ -416,6 +417,53 @@ func TestProblemsArePaged(t *testing.T) {
 		p3, more, err := s.ImportProblemPage(sys(), im.ID, 200, 100)
 		if err != nil || len(p3) != 50 || more || p3[0].Line != 202 {
 			t.Fatalf("page 3: %d %v %v", len(p3), more, err)
+		}
+	})
+}
+
+// TestStalePreviewExpires: a preview nobody decides on is cancelled after
+// PreviewTTL and its upload deleted; a fresh one is left alone.
+func TestStalePreviewExpires(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		c := netra.NewManualClock(time.Date(2026, 12, 1, 1, 0, 0, 0, time.UTC))
+		s.SetClock(c)
+		f := setup(t, s)
+		file := header + "198512312010011003;Andi;PNS;III/c;Staf;Pelaksana;DISDIK;;\n"
+		old, err := f.r.SubmitPreview(sys(), f.city.ID, "lama.csv", strings.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.r.Run(sys(), old); err != nil {
+			t.Fatal(err)
+		}
+		c.Advance(imports.PreviewTTL - time.Hour)
+		fresh, err := f.r.SubmitPreview(sys(), f.city.ID, "baru.csv", strings.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.r.Run(sys(), fresh); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := f.r.ExpirePreviews(sys()); err != nil || n != 0 {
+			t.Fatalf("expired %d (%v) before their time", n, err)
+		}
+		c.Advance(2 * time.Hour)
+		if n, err := f.r.ExpirePreviews(sys()); err != nil || n != 1 {
+			t.Fatalf("expired %d (%v), want the old one", n, err)
+		}
+		o, _ := s.Import(sys(), old.ID)
+		nw, _ := s.Import(sys(), fresh.ID)
+		if o.Status != netra.ImportCancelled || o.Error.ID != imports.Expired.ID || nw.Status != netra.ImportPreviewed {
+			t.Fatalf("old %+v, fresh %+v", o, nw)
+		}
+		if rc, err := f.r.Blobs.Get(sys(), o.BlobKey); err == nil {
+			rc.Close()
+			t.Fatal("an expired preview kept its upload")
+		}
+		if rc, err := f.r.Blobs.Get(sys(), nw.BlobKey); err != nil {
+			t.Fatalf("a fresh preview lost its upload: %v", err)
+		} else {
+			rc.Close()
 		}
 	})
 }

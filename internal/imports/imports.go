@@ -50,7 +50,29 @@ func (r *Runner) Submit(ctx context.Context, tenantID int64, filename string, bo
 // SubmitPreview is Submit for an import that first runs as a dry run and
 // waits, previewed, for Confirm or Cancel (see store.ConfirmImport).
 func (r *Runner) SubmitPreview(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
+	if _, err := r.ExpirePreviews(ctx); err != nil {
+		return nil, err
+	}
 	return r.submit(ctx, tenantID, filename, body, true)
+}
+
+// PreviewTTL is how long a preview waits for the operator: then it is
+// cancelled and its upload deleted (see ExpirePreviews).
+const PreviewTTL = 72 * time.Hour
+
+// Expired is the reason an import page gives for a preview nobody decided on.
+var Expired = netra.Msg("Pratinjau kedaluwarsa: tidak dijalankan dalam 3 hari, berkasnya sudah dihapus; unggah ulang bila perlu.",
+	"The preview expired: it was not run within 3 days and its file is deleted; upload it again if needed.")
+
+// ExpirePreviews cancels the previews older than PreviewTTL and deletes
+// their uploads; the server calls it at start and before every new preview.
+// It returns how many it cancelled.
+func (r *Runner) ExpirePreviews(ctx context.Context) (int, error) {
+	old, err := r.Store.ExpirePreviews(ctx, r.now().Add(-PreviewTTL), Expired)
+	for i := range old {
+		err = errors.Join(err, r.deleteUpload(ctx, &old[i]))
+	}
+	return len(old), err
 }
 
 func (r *Runner) submit(ctx context.Context, tenantID int64, filename string, body io.Reader, dry bool) (*netra.Import, error) {
@@ -158,6 +180,9 @@ func (r *Runner) RecoverInterrupted(ctx context.Context) (int, error) {
 	failed, err := r.Store.RecoverImports(ctx, jobs.KindImport, Interrupted, jobs.WorkerGone)
 	for i := range failed { // their uploads are no longer needed, like any ended import's
 		err = errors.Join(err, r.deleteUpload(ctx, &failed[i]))
+	}
+	if _, xerr := r.ExpirePreviews(ctx); xerr != nil {
+		err = errors.Join(err, xerr)
 	}
 	return len(failed), err
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"time"
 
 	"github.com/netra-id/netra"
 )
@@ -318,4 +319,45 @@ func marshalPreview(p []netra.ImportGovernment) string {
 	}
 	b, _ := json.Marshal(p)
 	return string(b)
+}
+
+// ExpirePreviews cancels, with msg, the previewed imports whose dry run
+// ended before before, and returns them so that their uploads (every
+// employee's personal data) can be deleted: a preview nobody decides on
+// does not keep its file for ever. It runs as the system.
+func (s *Store) ExpirePreviews(ctx context.Context, before time.Time, msg netra.Message) ([]netra.Import, error) {
+	ctx = netra.WithActor(ctx, netra.System("import"))
+	var out []netra.Import
+	err := s.write(ctx, func(x *tx) error {
+		rows, err := x.QueryContext(ctx, `SELECT `+importCols+` FROM imports WHERE status = $1 AND finished_at < $2 ORDER BY id`,
+			netra.ImportPreviewed, ms(before))
+		if err != nil {
+			return fmt.Errorf("store: stale previews: %w", err)
+		}
+		for rows.Next() {
+			var im netra.Import
+			if err := scanImport(rows, &im); err != nil {
+				rows.Close()
+				return err
+			}
+			out = append(out, im)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for i := range out {
+			im := &out[i]
+			if _, err := x.ExecContext(ctx, `UPDATE imports SET status = $1, error_id = $2, error_en = $3 WHERE id = $4`,
+				netra.ImportCancelled, msg.ID, msg.EN, im.ID); err != nil {
+				return fmt.Errorf("store: expire preview: %w", err)
+			}
+			im.Status, im.Error = netra.ImportCancelled, msg
+			if err := x.audit(ctx, im.TenantID, "import.expire", "import", im.ID, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
 }
