@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/netra-id/netra"
@@ -15,7 +16,7 @@ import (
 )
 
 func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
-	const syn = "import employees --tenant CODE [--errors OUT.csv] [--data DIR] [--db URL] FILE"
+	const syn = "import employees --tenant CODE [--dry-run] [--errors OUT.csv] [--data DIR] [--db URL] FILE"
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
 		args = []string{"employees", "-h"} // the flags of the one thing import reads
 	}
@@ -28,6 +29,7 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 	tenant := fs.String("tenant", "", "Kemendagri code of the government the roster belongs to (62.71; 00 for a national roster with a KODE_INSTANSI column)")
 	errOut := fs.String("errors", "", "write the rejected rows to this CSV file")
 	lang := fs.String("lang", "id", "language of the messages: id or en")
+	dry := fs.Bool("dry-run", false, "only print what the import would do, per government; write no employee")
 	files, err := parseArgs(fs, args[1:])
 	if err != nil {
 		return err
@@ -58,15 +60,29 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 	}
 	start := time.Now()
 	r := &imports.Runner{Store: s, Blobs: b}
-	im, err := r.ImportFile(ctx, t.ID, filepath.Base(path), f)
+	run := r.ImportFile
+	if *dry {
+		run = r.PreviewFile
+	}
+	im, err := run(ctx, t.ID, filepath.Base(path), f)
 	var fe *roster.FileError
 	if errors.As(err, &fe) {
 		return errors.New(fe.Msg.In(*lang))
 	} else if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "import %d into %s (%s): %d rows read, %d inserted, %d updated, %d unchanged, %d rejected in %.1fs\n",
-		im.ID, t.Code, t.Name, im.RowsRead, im.Inserted, im.Updated, im.Unchanged, im.Rejected, time.Since(start).Seconds())
+	if *dry {
+		printPreview(stdout, im, t.Code, t.Name, time.Since(start))
+	} else {
+		fmt.Fprintf(stdout, "import %d into %s (%s): %d rows read, %d inserted, %d updated, %d unchanged, %d rejected in %.1fs\n",
+			im.ID, t.Code, t.Name, im.RowsRead, im.Inserted, im.Updated, im.Unchanged, im.Rejected, time.Since(start).Seconds())
+		if im.Pending > 0 {
+			fmt.Fprintf(stdout, "%d rows name employees of other governments: pending transfers, until the sending government confirms them\n", im.Pending)
+		}
+		if im.Warnings > 0 {
+			fmt.Fprintf(stdout, "%d rows imported with warnings\n", im.Warnings)
+		}
+	}
 	if im.Rejected == 0 && *errOut == "" {
 		return nil
 	}
@@ -100,4 +116,32 @@ func cmdImport(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 		fmt.Fprintf(stdout, "rejected rows written to %s\n", *errOut)
 	}
 	return nil
+}
+
+// printPreview prints a dry run's counts, in all and per government.
+func printPreview(w io.Writer, im *netra.Import, code, name string, took time.Duration) {
+	fmt.Fprintf(w, "dry run %d into %s (%s): %d rows read; would insert %d, update %d, leave %d unchanged, reject %d, "+
+		"hold %d as pending transfers; nothing written (%.1fs)\n", im.ID, code, name, im.RowsRead, im.Inserted, im.Updated,
+		im.Unchanged, im.Rejected, im.Pending, took.Seconds())
+	var other int64
+	var others []string
+	for _, g := range im.Preview {
+		label := g.Code
+		if g.Name != "" {
+			label += " (" + g.Name + ")"
+		}
+		if g.Other {
+			other += g.Rows()
+			others = append(others, fmt.Sprintf("%s (%d)", g.Name, g.Rows()))
+			label += ", another government"
+		}
+		fmt.Fprintf(w, "  %s: %d to insert, %d to update, %d unchanged, %d rejected, %d pending\n", label, g.Inserted,
+			g.Updated, g.Unchanged, g.Rejected, g.Pending)
+	}
+	if other > 0 {
+		if len(others) > 5 {
+			others = append(others[:5], "…")
+		}
+		fmt.Fprintf(w, "%d rows belong to other governments: %s\n", other, strings.Join(others, ", "))
+	}
 }

@@ -44,10 +44,43 @@ func (r *Runner) now() time.Time { return r.Store.Clock().Now() }
 // file that cannot be read at all is refused with a *roster.FileError and
 // leaves nothing behind.
 func (r *Runner) Submit(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
+	return r.submit(ctx, tenantID, filename, body, false)
+}
+
+// SubmitPreview is Submit for an import that first runs as a dry run and
+// waits, previewed, for Confirm or Cancel (see store.ConfirmImport).
+func (r *Runner) SubmitPreview(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
+	if _, err := r.ExpirePreviews(ctx); err != nil {
+		return nil, err
+	}
+	return r.submit(ctx, tenantID, filename, body, true)
+}
+
+// PreviewTTL is how long a preview waits for the operator: then it is
+// cancelled and its upload deleted (see ExpirePreviews).
+const PreviewTTL = 72 * time.Hour
+
+// Expired is the reason an import page gives for a preview nobody decided on.
+var Expired = netra.Msg("Pratinjau kedaluwarsa: tidak dijalankan dalam 3 hari, berkasnya sudah dihapus; unggah ulang bila perlu.",
+	"The preview expired: it was not run within 3 days and its file is deleted; upload it again if needed.")
+
+// ExpirePreviews cancels the previews older than PreviewTTL and deletes
+// their uploads; the server calls it at start and before every new preview.
+// It returns how many it cancelled.
+func (r *Runner) ExpirePreviews(ctx context.Context) (int, error) {
+	old, err := r.Store.ExpirePreviews(ctx, r.now().Add(-PreviewTTL), Expired)
+	for i := range old {
+		err = errors.Join(err, r.deleteUpload(ctx, &old[i]))
+	}
+	return len(old), err
+}
+
+func (r *Runner) submit(ctx context.Context, tenantID int64, filename string, body io.Reader, dry bool) (*netra.Import, error) {
 	im, err := r.stage(ctx, tenantID, filename, body)
 	if err != nil {
 		return nil, err
 	}
+	im.DryRun = dry
 	if err := r.Store.CreateImport(ctx, im, &store.Job{Kind: jobs.KindImport, MaxAttempts: 3}); err != nil {
 		_ = r.Blobs.Delete(context.WithoutCancel(ctx), im.BlobKey)
 		return nil, err
@@ -96,6 +129,45 @@ func (r *Runner) ImportFile(ctx context.Context, tenantID int64, filename string
 	return im, nil
 }
 
+// PreviewFile runs a dry run of a roster at once, as the actor in ctx, and
+// returns the previewed import with its counts per government; then the
+// import is cancelled (its upload deleted): nothing was written to the
+// employees and nothing will be.
+func (r *Runner) PreviewFile(ctx context.Context, tenantID int64, filename string, body io.Reader) (*netra.Import, error) {
+	im, err := r.stage(ctx, tenantID, filename, body)
+	if err != nil {
+		return nil, err
+	}
+	im.DryRun = true
+	if err := r.Store.CreateImport(ctx, im, nil); err != nil {
+		_ = r.Blobs.Delete(context.WithoutCancel(ctx), im.BlobKey)
+		return nil, err
+	}
+	if err := r.Run(ctx, im); err != nil {
+		return im, err
+	}
+	c, err := r.Cancel(ctx, im.ID)
+	if err != nil {
+		return im, err
+	}
+	im.Status, im.FinishedAt = c.Status, c.FinishedAt
+	return im, nil
+}
+
+// Confirm queues the real run of a previewed import.
+func (r *Runner) Confirm(ctx context.Context, id int64) (*netra.Import, error) {
+	return r.Store.ConfirmImport(ctx, id, &store.Job{Kind: jobs.KindImport, MaxAttempts: 3})
+}
+
+// Cancel ends a previewed import and deletes its upload.
+func (r *Runner) Cancel(ctx context.Context, id int64) (*netra.Import, error) {
+	im, err := r.Store.CancelImport(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return im, r.deleteUpload(ctx, im)
+}
+
 // Interrupted is the reason the import page gives for an import the server
 // stopped in the middle of.
 var Interrupted = netra.Msg("Impor terhenti karena server berhenti; unggah ulang berkas.",
@@ -108,6 +180,9 @@ func (r *Runner) RecoverInterrupted(ctx context.Context) (int, error) {
 	failed, err := r.Store.RecoverImports(ctx, jobs.KindImport, Interrupted, jobs.WorkerGone)
 	for i := range failed { // their uploads are no longer needed, like any ended import's
 		err = errors.Join(err, r.deleteUpload(ctx, &failed[i]))
+	}
+	if _, xerr := r.ExpirePreviews(ctx); xerr != nil {
+		err = errors.Join(err, xerr)
 	}
 	return len(failed), err
 }
@@ -128,8 +203,8 @@ func (r *Runner) Handler() jobs.Handler {
 		if err != nil {
 			return jobs.Permanent{Err: err}
 		}
-		if im.Status == netra.ImportDone || im.Status == netra.ImportFailed {
-			return nil
+		if im.Status != netra.ImportQueued && im.Status != netra.ImportRunning {
+			return nil // ended, or previewed and waiting for the operator
 		}
 		if im.Status == netra.ImportRunning {
 			return r.finish(sys, im, netra.ImportFailed, Interrupted)
@@ -198,7 +273,11 @@ func (r *Runner) Run(ctx context.Context, im *netra.Import) error {
 				}
 			} else {
 				b.rows = append(b.rows, store.ImportRow{Line: int64(row.Line), Employee: p.Employee,
-					TenantCode: p.Government, UnitCode: p.UnitCode, UnitPath: p.UnitPath})
+					TenantCode: p.Government, UnitCode: p.UnitCode, UnitPath: p.UnitPath,
+					UnitName: p.UnitName, ParentUnitName: p.ParentUnitName, GovernmentName: p.GovernmentName})
+				for _, e := range p.Warnings {
+					b.problems = append(b.problems, netra.ImportProblem{Line: int64(e.Line), Column: e.Column, Value: e.Value, Reason: e.Reason, Warning: true})
+				}
 			}
 			if b.rowsRead >= BatchSize {
 				b.readBytes = cr.n.Load()
@@ -230,6 +309,11 @@ func (r *Runner) Run(ctx context.Context, im *netra.Import) error {
 	}
 	if err := imp.Flush(ctx); err != nil {
 		return r.fail(context.WithoutCancel(ctx), im, err)
+	}
+	if im.DryRun {
+		// The upload stays for the real run.
+		im.Preview = imp.Preview()
+		return r.Store.FinishImport(ctx, im, netra.ImportPreviewed, netra.Message{})
 	}
 	return r.finish(ctx, im, netra.ImportDone, netra.Message{})
 }
@@ -280,7 +364,11 @@ func WriteProblemsCSV(ctx context.Context, w io.Writer, s *store.Store, importID
 		return err
 	}
 	err = s.EachImportProblem(ctx, importID, "csv", func(p netra.ImportProblem) error {
-		return r.Write(roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: p.Reason})
+		reason := p.Reason
+		if p.Warning { // the row was imported: say so in the one reason column
+			reason = netra.Msg("Peringatan (baris tetap diimpor): "+reason.ID, "Warning (the row was imported): "+reason.EN)
+		}
+		return r.Write(roster.RowError{Line: int(p.Line), Column: p.Column, Value: p.Value, Reason: reason})
 	})
 	if err != nil {
 		return err

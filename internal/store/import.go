@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -11,14 +12,20 @@ import (
 )
 
 const importCols = `id, tenant_id, filename, blob_key, size_bytes, sha256, status, read_bytes, rows_read, inserted, updated,
-	unchanged, rejected, error_id, error_en, created_by, created_token, created_at, started_at, finished_at`
+	unchanged, rejected, error_id, error_en, created_by, created_token, created_at, started_at, finished_at, pending, warnings,
+	dry_run, preview`
 
 func scanImport(row interface{ Scan(...any) error }, im *netra.Import) error {
-	var created, started, finished int64
+	var created, started, finished, dry int64
+	var preview string
 	if err := row.Scan(&im.ID, &im.TenantID, &im.Filename, &im.BlobKey, &im.SizeBytes, &im.SHA256, &im.Status,
 		&im.ReadBytes, &im.RowsRead, &im.Inserted, &im.Updated, &im.Unchanged, &im.Rejected, &im.Error.ID, &im.Error.EN,
-		&im.CreatedBy, &im.CreatedToken, &created, &started, &finished); err != nil {
+		&im.CreatedBy, &im.CreatedToken, &created, &started, &finished, &im.Pending, &im.Warnings, &dry, &preview); err != nil {
 		return err
+	}
+	im.DryRun, im.Preview = dry != 0, nil
+	if preview != "" {
+		_ = json.Unmarshal([]byte(preview), &im.Preview)
 	}
 	im.CreatedAt, im.StartedAt, im.FinishedAt = fromMS(created), fromMS(started), fromMS(finished)
 	return nil
@@ -41,9 +48,13 @@ func (s *Store) CreateImport(ctx context.Context, im *netra.Import, job *Job) er
 			return fmt.Errorf("import: %w", netra.ErrForbidden)
 		}
 		im.Status, im.CreatedBy, im.CreatedToken, im.CreatedAt = netra.ImportQueued, x.actor.UserID, x.actor.TokenID, fromMS(x.now)
+		dry := 0
+		if im.DryRun {
+			dry = 1
+		}
 		if err := x.QueryRowContext(ctx, `INSERT INTO imports (tenant_id, filename, blob_key, size_bytes, sha256, status, created_by,
-			created_token, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`, im.TenantID, im.Filename, im.BlobKey,
-			im.SizeBytes, im.SHA256, im.Status, im.CreatedBy, im.CreatedToken, x.now).Scan(&im.ID); err != nil {
+			created_token, created_at, dry_run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`, im.TenantID, im.Filename, im.BlobKey,
+			im.SizeBytes, im.SHA256, im.Status, im.CreatedBy, im.CreatedToken, x.now, dry).Scan(&im.ID); err != nil {
 			return fmt.Errorf("store: create import: %w", err)
 		}
 		if job != nil {
@@ -53,7 +64,7 @@ func (s *Store) CreateImport(ctx context.Context, im *netra.Import, job *Job) er
 			}
 		}
 		return x.audit(ctx, im.TenantID, "import.create", "import", im.ID, map[string]any{
-			"filename": im.Filename, "size": im.SizeBytes, "sha256": im.SHA256})
+			"filename": im.Filename, "size": im.SizeBytes, "sha256": im.SHA256, "dry_run": im.DryRun})
 	})
 }
 
@@ -278,8 +289,13 @@ func (s *Store) EachImportProblem(ctx context.Context, importID int64, via strin
 // importProblems reads the refused cells of lines after afterLine that ac
 // allows.
 func (s *Store) importProblems(ctx context.Context, ac *importAccess, afterLine int64, limit int) ([]netra.ImportProblem, error) {
+	return s.importProblemsAt(ctx, ac, afterLine, limit, 0)
+}
+
+// importProblemsAt is importProblems skipping the first offset cells.
+func (s *Store) importProblemsAt(ctx context.Context, ac *importAccess, afterLine int64, limit, offset int) ([]netra.ImportProblem, error) {
 	var a args
-	q := `SELECT line, col, value, reason_id, reason_en, unit_id FROM import_errors WHERE import_id = ` + a.add(ac.im.ID) +
+	q := `SELECT line, col, value, reason_id, reason_en, unit_id, warning FROM import_errors WHERE import_id = ` + a.add(ac.im.ID) +
 		` AND line > ` + a.add(afterLine)
 	if !ac.all {
 		q += ` AND (unit_id = 0 OR unit_id IN (SELECT u.id FROM org_units u WHERE ` +
@@ -289,6 +305,9 @@ func (s *Store) importProblems(ctx context.Context, ac *importAccess, afterLine 
 	if limit > 0 {
 		q += " LIMIT " + strconv.Itoa(limit)
 	}
+	if offset > 0 {
+		q += " OFFSET " + strconv.Itoa(offset)
+	}
 	rows, err := s.r.QueryContext(ctx, q, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: import problems: %w", err)
@@ -297,9 +316,11 @@ func (s *Store) importProblems(ctx context.Context, ac *importAccess, afterLine 
 	var out []netra.ImportProblem
 	for rows.Next() {
 		var p netra.ImportProblem
-		if err := rows.Scan(&p.Line, &p.Column, &p.Value, &p.Reason.ID, &p.Reason.EN, &p.UnitID); err != nil {
+		var w int64
+		if err := rows.Scan(&p.Line, &p.Column, &p.Value, &p.Reason.ID, &p.Reason.EN, &p.UnitID, &w); err != nil {
 			return nil, err
 		}
+		p.Warning = w != 0
 		out = append(out, p)
 	}
 	return out, rows.Err()
@@ -325,15 +346,42 @@ func (s *Store) FinishImport(ctx context.Context, im *netra.Import, status strin
 func (s *Store) finishImport(ctx context.Context, im *netra.Import, status string, msg netra.Message) error {
 	return s.write(ctx, func(x *tx) error {
 		im.Status, im.Error, im.FinishedAt = status, msg, fromMS(x.now)
-		if status == netra.ImportDone {
+		if status == netra.ImportDone || status == netra.ImportPreviewed {
 			im.ReadBytes = im.SizeBytes
 		}
 		if _, err := x.ExecContext(ctx, `UPDATE imports SET status = $1, error_id = $2, error_en = $3, finished_at = $4,
-			read_bytes = $5 WHERE id = $6`, status, msg.ID, msg.EN, x.now, im.ReadBytes, im.ID); err != nil {
+			read_bytes = $5, preview = $6 WHERE id = $7`, status, msg.ID, msg.EN, x.now, im.ReadBytes, marshalPreview(im.Preview), im.ID); err != nil {
 			return fmt.Errorf("store: finish import: %w", err)
 		}
 		return x.audit(ctx, im.TenantID, "import."+status, "import", im.ID, map[string]any{
 			"rows": im.RowsRead, "inserted": im.Inserted, "updated": im.Updated, "unchanged": im.Unchanged,
-			"rejected": im.Rejected, "error": msg.EN})
+			"rejected": im.Rejected, "pending": im.Pending, "warnings": im.Warnings, "dry_run": im.DryRun, "error": msg.EN})
 	})
+}
+
+// ImportProblemPage returns one page of an import's refused cells and
+// warnings that the actor may read (see importAccess), in line order: the
+// cells from offset on, at most limit of them, and whether more follow. The
+// read is audited.
+func (s *Store) ImportProblemPage(ctx context.Context, importID int64, offset, limit int) ([]netra.ImportProblem, bool, error) {
+	if limit <= 0 || limit > problemChunk {
+		limit = problemChunk
+	}
+	offset = max(offset, 0)
+	ac, err := s.importFor(ctx, importID)
+	if err != nil {
+		return nil, false, err
+	}
+	if err := s.AuditRead(ctx, ac.im.TenantID, "import", ac.im.ID, map[string]any{"read": "problems", "via": "page",
+		"all_units": ac.all, "offset": offset, "limit": limit}); err != nil {
+		return nil, false, err
+	}
+	ps, err := s.importProblemsAt(ctx, ac, 0, limit+1, offset)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(ps) > limit {
+		return ps[:limit], true, nil
+	}
+	return ps, false, nil
 }

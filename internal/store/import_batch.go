@@ -24,6 +24,12 @@ type ImportRow struct {
 	TenantCode string
 	UnitCode   string
 	UnitPath   []string
+
+	// SIASN names (see roster.Parsed): used when neither UnitCode nor
+	// UnitPath is given (UnitName) or TenantCode is empty (GovernmentName).
+	UnitName       string
+	ParentUnitName string
+	GovernmentName string
 }
 
 // Importer writes the rows of one import in batches, one transaction each,
@@ -49,12 +55,18 @@ type Importer struct {
 	open     *tx
 	openedAt time.Time
 	pending  int
+
+	dry    dryRun            // counts of a dry run (see preview.go)
+	byName map[string]string // government name (normalised) → code, loaded once when a row names one
 }
 
 type importTenant struct {
 	id      int64
 	code    string
+	name    string
 	path    string
+	other   bool                  // a real government the import may not write to
+	names   *unitNames            // the unit-name index (see import_resolve.go); nil until needed
 	err     *netra.Message        // why rows cannot go to this tenant
 	units   map[string]importUnit // by code; nil until loaded, and again once evicted
 	byNames map[string]importUnit // by lower-case "a > b > c"
@@ -90,6 +102,7 @@ func (s *Store) NewImporter(ctx context.Context, im *netra.Import) (*Importer, e
 		return nil, err
 	}
 	imp := &Importer{s: s, im: im, actor: netra.ActorFrom(ctx), scope: sc, tenants: map[string]*importTenant{}}
+	imp.dry.on = im.DryRun
 	var code string
 	if err := s.r.QueryRowContext(ctx, `SELECT code FROM tenants WHERE id = $1`, im.TenantID).Scan(&code); err != nil {
 		return nil, fmt.Errorf("import tenant: %w", netra.ErrNotFound)
@@ -114,26 +127,25 @@ func (imp *Importer) tenant(ctx context.Context, code string) (*importTenant, er
 		return t, nil
 	}
 	t := &importTenant{code: code}
-	err := imp.s.r.QueryRowContext(ctx, `SELECT id, path FROM tenants WHERE code = $1`, code).Scan(&t.id, &t.path)
+	err := imp.s.r.QueryRowContext(ctx, `SELECT id, name, path FROM tenants WHERE code = $1`, code).Scan(&t.id, &t.name, &t.path)
 	if len(imp.tenants) < maxCodes || err == nil {
 		imp.tenants[code] = t
 	}
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		m := netra.Msg("Kode instansi "+code+" tidak dikenal.", "Unknown government code "+code+".")
+		if name, ok := realGovernment(code); ok { // a real government this installation does not hold
+			t.name, t.other = name, true
+			m = otherGovernment(t)
+		}
 		t.err = &m
 		return t, nil
 	case err != nil:
 		return nil, fmt.Errorf("store: import tenant: %w", err)
 	}
-	if imp.home != nil && !strings.HasPrefix(t.path, imp.home.path) {
-		m := netra.Msg("Instansi "+code+" berada di luar instansi tujuan impor.", "Government "+code+" is outside the government this import is for.")
-		t.err = &m
-		return t, nil
-	}
-	if !imp.scope.ReachesTenant(t.id, t.path) {
-		m := netra.Msg("Anda tidak berwenang mengimpor pegawai instansi "+code+".", "You may not import employees of government "+code+".")
-		t.err = &m
+	if (imp.home != nil && !strings.HasPrefix(t.path, imp.home.path)) || !imp.scope.ReachesTenant(t.id, t.path) {
+		m := otherGovernment(t)
+		t.err, t.other = &m, true
 	}
 	return t, nil
 }
@@ -156,7 +168,7 @@ func (imp *Importer) unitTree(ctx context.Context, t *importTenant) error {
 				old = i
 			}
 		}
-		imp.loaded[old].units, imp.loaded[old].byNames, imp.loaded[old].evicted = nil, nil, true
+		imp.loaded[old].units, imp.loaded[old].byNames, imp.loaded[old].names, imp.loaded[old].evicted = nil, nil, nil, true
 		imp.loaded = append(imp.loaded[:old], imp.loaded[old+1:]...)
 	}
 	units, byNames := map[string]importUnit{}, map[string]importUnit{}
@@ -195,6 +207,7 @@ func (imp *Importer) unitTree(ctx context.Context, t *importTenant) error {
 type existing struct {
 	e        netra.Employee
 	importID int64
+	line     int64 // the line of import importID the employee was last taken from
 	tpath    string
 }
 
@@ -204,8 +217,11 @@ type existing struct {
 // own rows (unknown unit, NIP registered elsewhere, repeated NIP).
 func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems []netra.ImportProblem, readBytes, rowsRead int64) error {
 	var problems = parseProblems
+	imp.dry.parseRejected(imp, parseProblems)
+	var t *importTenant
 	reject := func(r *ImportRow, col, val string, m netra.Message, unitID int64) {
 		problems = append(problems, netra.ImportProblem{Line: r.Line, Column: col, Value: val, Reason: m, UnitID: unitID})
+		imp.dry.tally(t, outRejected)
 	}
 	// Resolve tenants and units before the transaction: it only reads. The
 	// rows that pass are compacted in place: copying 20,000 large structs
@@ -217,7 +233,15 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 	good := rows[:0]
 	for i := range rows {
 		r := &rows[i]
-		t := imp.home
+		t = imp.home
+		govCol, govVal := "KODE_INSTANSI", r.TenantCode
+		if r.TenantCode == "" && r.GovernmentName != "" {
+			govCol, govVal = "INSTANSI_KERJA_NAMA", r.GovernmentName
+			var err error
+			if r.TenantCode, err = imp.governmentCode(ctx, r.GovernmentName); err != nil {
+				return err
+			}
+		}
 		if r.TenantCode != "" && r.TenantCode != imp.home.code {
 			var err error
 			if t, err = imp.tenant(ctx, r.TenantCode); err != nil {
@@ -225,7 +249,7 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 			}
 		}
 		if t.err != nil {
-			reject(r, "KODE_INSTANSI", r.TenantCode, *t.err, 0)
+			reject(r, govCol, govVal, *t.err, 0)
 			continue
 		}
 		if err := imp.unitTree(ctx, t); err != nil {
@@ -236,6 +260,28 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 			if len(r.UnitPath) > 0 {
 				u, ok = t.byNames[strings.ToLower(strings.Join(r.UnitPath, " > "))]
 			}
+		}
+		if r.UnitCode == "" && len(r.UnitPath) == 0 {
+			u, m, err := imp.unitByName(ctx, t, r.UnitName, r.ParentUnitName)
+			if err != nil {
+				return err
+			}
+			if m != nil {
+				col := "UNOR_NAMA"
+				if r.UnitName == "" {
+					col = "UNIT_KERJA"
+				}
+				reject(r, col, r.UnitName, *m, 0)
+				continue
+			}
+			if !imp.scope.CoversUnit(t.id, t.path, u.path) {
+				reject(r, "UNOR_NAMA", r.UnitName, netra.Msg("Unit kerja "+u.name+" di luar wewenang Anda.", "The work unit "+u.name+" is outside your scope."), u.id)
+				continue
+			}
+			r.Employee.TenantID, r.Employee.UnitID = t.id, u.id
+			r.Employee.Status = cmpOr(r.Employee.Status, netra.StatusActive)
+			good = append(good, *r)
+			continue
 		}
 		switch {
 		case !ok && r.UnitCode != "":
@@ -256,6 +302,9 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		r.Employee.Status = cmpOr(r.Employee.Status, netra.StatusActive)
 		good = append(good, *r) // index len(good) <= i: never overwrites an unread row
 	}
+	if imp.dry.on {
+		return imp.dryWrite(ctx, good, problems, readBytes, rowsRead, first, last)
+	}
 	var res batchResult
 	var fresh [][]any
 	if imp.s.dialect == Postgres && !imp.pgMatch && len(good) > 0 {
@@ -264,7 +313,7 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		now := imp.s.now().UnixMilli()
 		fresh = make([][]any, len(good))
 		for i := range good {
-			fresh[i] = copyValues(&good[i].Employee, imp.im.ID, now)
+			fresh[i] = append(copyValues(&good[i].Employee, imp.im.ID, now), good[i].Line)
 		}
 	}
 	apply := func(x *tx) error {
@@ -279,17 +328,19 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		}
 		problems = append(problems, res.problems...)
 		for _, p := range problems {
-			if _, err := x.ExecContext(ctx, `INSERT INTO import_errors (import_id, line, col, value, reason_id, reason_en, unit_id)
-				VALUES ($1, $2, $3, $4, $5, $6, $7)`, imp.im.ID, p.Line, netra.Truncate(p.Column, 200), netra.Truncate(p.Value, 200), p.Reason.ID, p.Reason.EN, p.UnitID); err != nil {
-				return fmt.Errorf("store: import problem: %w", err)
+			if err := x.importProblem(ctx, imp.im.ID, p); err != nil {
+				return err
 			}
 		}
-		rejected := countLines(problems)
+		rejected, warned := countLines(problems), countWarnings(problems)
 		if _, err := x.ExecContext(ctx, `UPDATE imports SET read_bytes = $1, rows_read = rows_read + $2, inserted = inserted + $3,
-			updated = updated + $4, unchanged = unchanged + $5, rejected = rejected + $6 WHERE id = $7`,
-			readBytes, rowsRead, res.inserted, res.updated, res.unchanged, rejected, imp.im.ID); err != nil {
+			updated = updated + $4, unchanged = unchanged + $5, rejected = rejected + $6, pending = pending + $7,
+			warnings = warnings + $8 WHERE id = $9`,
+			readBytes, rowsRead, res.inserted, res.updated, res.unchanged, rejected, res.pending, warned, imp.im.ID); err != nil {
 			return fmt.Errorf("store: import progress: %w", err)
 		}
+		imp.im.Pending += res.pending
+		imp.im.Warnings += warned
 		imp.im.ReadBytes = readBytes
 		imp.im.RowsRead += rowsRead
 		imp.im.Inserted += res.inserted
@@ -298,7 +349,7 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		imp.im.Rejected += rejected
 		return x.audit(ctx, imp.im.TenantID, "employee.import", "import", imp.im.ID, map[string]any{
 			"lines": [2]int64{first, last}, "inserted": res.inserted, "updated": res.updated,
-			"unchanged": res.unchanged, "rejected": rejected})
+			"unchanged": res.unchanged, "rejected": rejected, "pending": res.pending})
 	}
 	if imp.s.dialect == Postgres {
 		return imp.s.writeConn(ctx, imp.actor, apply)
@@ -368,23 +419,26 @@ func cmpOr[T comparable](v, def T) T {
 }
 
 // countLines counts the distinct lines among problems (a row with three bad
-// cells is one rejected row).
+// cells is one rejected row), warnings aside: their rows were imported.
 func countLines(ps []netra.ImportProblem) int64 {
 	seen := map[int64]bool{}
 	for _, p := range ps {
-		seen[p.Line] = true
+		if !p.Warning {
+			seen[p.Line] = true
+		}
 	}
 	return int64(len(seen))
 }
 
 type batchResult struct {
 	inserted, updated, unchanged int64
+	pending                      int64
 	problems                     []netra.ImportProblem
 }
 
 const insertEmployee = `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title, type, golongan,
-	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id, created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`
+	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id, created_at, updated_at, import_line)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)`
 
 func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (batchResult, error) {
 	var res batchResult
@@ -397,7 +451,7 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (
 		e := &rows[i].Employee
 		r, err := ins.ExecContext(ctx, e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type,
 			e.Golongan, e.PositionName, e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, dateString(e.BirthDate),
-			e.Sex, imp.im.ID, x.now)
+			e.Sex, imp.im.ID, x.now, rows[i].Line)
 		if err != nil {
 			return res, fmt.Errorf("store: import line %d: %w", rows[i].Line, err)
 		}
@@ -473,7 +527,7 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 			}
 			continue
 		}
-		unknown = append(unknown, copyValues(e, imp.im.ID, x.now))
+		unknown = append(unknown, append(copyValues(e, imp.im.ID, x.now), r.Line))
 	}
 	n, err := imp.copyEmployees(ctx, x, unknown)
 	res.inserted += n
@@ -483,7 +537,7 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 // copyColumns are the employee columns an import fills, in copyValues' order.
 var copyColumns = []string{"tenant_id", "nip", "name", "search_name", "front_title", "back_title", "type", "golongan",
 	"position_name", "position_type", "unit_id", "email", "phone", "status", "birth_date", "sex", "import_id",
-	"created_at", "updated_at"}
+	"created_at", "updated_at", "import_line"}
 
 func copyValues(e *netra.Employee, importID, now int64) []any {
 	return []any{e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, string(e.Type),
@@ -511,7 +565,7 @@ func (imp *Importer) copyEmployees(ctx context.Context, x *tx, rows [][]any) (in
 func dupProblem(r *ImportRow, firstLine int64) netra.ImportProblem {
 	l := strconv.FormatInt(firstLine, 10)
 	return netra.ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
-		Reason: netra.Msg("NIP ini sudah muncul di baris "+l+" berkas yang sama.", "This NIP already appears on line "+l+" of the same file.")}
+		Reason: netra.Msg("NIP ganda; baris "+l+" yang dipakai.", "Repeated NIP; line "+l+" is the one imported.")}
 }
 
 // loadExisting fetches the stored employees with the given NIPs. On
@@ -533,7 +587,7 @@ func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (ma
 		}
 		cond = "e.nip IN (" + strings.Join(ph, ", ") + ")"
 	}
-	rows, err := x.QueryContext(ctx, `SELECT `+employeeCols+`, COALESCE(e.import_id, 0), t.path FROM employees e
+	rows, err := x.QueryContext(ctx, `SELECT `+employeeCols+`, COALESCE(e.import_id, 0), e.import_line, t.path FROM employees e
 		JOIN org_units u ON u.id = e.unit_id JOIN tenants t ON t.id = e.tenant_id WHERE `+cond, a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: existing employees: %w", err)
@@ -541,7 +595,7 @@ func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (ma
 	defer rows.Close()
 	for rows.Next() {
 		var o existing
-		if err := scanEmployee(rows, &o.e, &o.importID, &o.tpath); err != nil {
+		if err := scanEmployee(rows, &o.e, &o.importID, &o.line, &o.tpath); err != nil {
 			return nil, err
 		}
 		out[o.e.NIP] = o
@@ -552,25 +606,28 @@ func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (ma
 // merge applies a row to an employee that already exists.
 func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, res *batchResult) error {
 	if o.importID == imp.im.ID {
-		res.problems = append(res.problems, netra.ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
-			Reason: netra.Msg("NIP ini muncul lebih dari sekali dalam berkas yang sama.", "This NIP appears more than once in the same file.")})
-		return nil
-	}
-	if !imp.scope.CoversUnit(o.e.TenantID, o.tpath, o.e.UnitPath) {
-		res.problems = append(res.problems, netra.ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
-			Reason: netra.Msg("NIP ini terdaftar di instansi atau unit lain di luar wewenang Anda; mutasi antarinstansi dicatat oleh instansi asal atau admin pusat.",
-				"This NIP is registered with another government or unit outside your scope; transfers between governments are recorded by the sending government or a national admin.")})
+		res.problems = append(res.problems, dupProblem(r, o.line))
 		return nil
 	}
 	e := r.Employee
 	e.ID, e.CreatedAt = o.e.ID, o.e.CreatedAt
 	ch := employeeChanges(&o.e, &e)
-	if len(ch) == 0 {
+	switch out, p := imp.decide(r, &o, ch); out {
+	case outRejected:
+		res.problems = append(res.problems, p)
+		return nil
+	case outPending:
+		res.pending++
+		return x.pendingTransfer(ctx, imp.im.ID, r, &o)
+	case outUnchanged:
 		res.unchanged++
-		_, err := x.ExecContext(ctx, `UPDATE employees SET import_id = $1 WHERE id = $2`, imp.im.ID, e.ID)
+		_, err := x.ExecContext(ctx, `UPDATE employees SET import_id = $1, import_line = $2 WHERE id = $3`, imp.im.ID, r.Line, e.ID)
 		return err
 	}
 	if err := x.saveEmployee(ctx, &e, imp.im.ID); err != nil {
+		return err
+	}
+	if _, err := x.ExecContext(ctx, `UPDATE employees SET import_line = $1 WHERE id = $2`, r.Line, e.ID); err != nil {
 		return err
 	}
 	res.updated++

@@ -11,28 +11,33 @@ import (
 )
 
 type apiImport struct {
-	ID         int64   `json:"id"`
-	TenantID   int64   `json:"tenant_id"`
-	Filename   string  `json:"filename"`
-	Status     string  `json:"status"`
-	Progress   float64 `json:"progress"`
-	SizeBytes  int64   `json:"size_bytes"`
-	ReadBytes  int64   `json:"read_bytes"`
-	RowsRead   int64   `json:"rows_read"`
-	Inserted   int64   `json:"inserted"`
-	Updated    int64   `json:"updated"`
-	Unchanged  int64   `json:"unchanged"`
-	Rejected   int64   `json:"rejected"`
-	Error      *string `json:"error"`
-	CreatedAt  string  `json:"created_at"`
-	StartedAt  *string `json:"started_at"`
-	FinishedAt *string `json:"finished_at"`
+	ID         int64                    `json:"id"`
+	TenantID   int64                    `json:"tenant_id"`
+	Filename   string                   `json:"filename"`
+	Status     string                   `json:"status"`
+	Progress   float64                  `json:"progress"`
+	SizeBytes  int64                    `json:"size_bytes"`
+	ReadBytes  int64                    `json:"read_bytes"`
+	RowsRead   int64                    `json:"rows_read"`
+	Inserted   int64                    `json:"inserted"`
+	Updated    int64                    `json:"updated"`
+	Unchanged  int64                    `json:"unchanged"`
+	Rejected   int64                    `json:"rejected"`
+	Pending    int64                    `json:"pending"`
+	Warnings   int64                    `json:"warnings"`
+	DryRun     bool                     `json:"dry_run"`
+	Preview    []netra.ImportGovernment `json:"preview,omitempty"`
+	Error      *string                  `json:"error"`
+	CreatedAt  string                   `json:"created_at"`
+	StartedAt  *string                  `json:"started_at"`
+	FinishedAt *string                  `json:"finished_at"`
 }
 
 func importJSON(im *netra.Import, lang string) apiImport {
 	out := apiImport{ID: im.ID, TenantID: im.TenantID, Filename: im.Filename, Status: im.Status, Progress: im.Progress(),
 		SizeBytes: im.SizeBytes, ReadBytes: im.ReadBytes, RowsRead: im.RowsRead, Inserted: im.Inserted, Updated: im.Updated,
-		Unchanged: im.Unchanged, Rejected: im.Rejected, CreatedAt: ts(im.CreatedAt), StartedAt: optTS(im.StartedAt),
+		Unchanged: im.Unchanged, Rejected: im.Rejected, Pending: im.Pending, Warnings: im.Warnings, DryRun: im.DryRun,
+		Preview: im.Preview, CreatedAt: ts(im.CreatedAt), StartedAt: optTS(im.StartedAt),
 		FinishedAt: optTS(im.FinishedAt)}
 	if msg := im.Error.In(lang); msg != "" {
 		out.Error = &msg
@@ -77,7 +82,11 @@ func (s *Server) apiImportCreate(w http.ResponseWriter, r *http.Request) error {
 	var im *netra.Import
 	if _, err := s.readUpload(w, r, "tenant_id", func(tenantID int64, name string, body io.Reader) error {
 		var err error
-		im, err = s.imports.Submit(r.Context(), tenantID, name, body)
+		if r.URL.Query().Get("dry_run") == "true" {
+			im, err = s.imports.SubmitPreview(r.Context(), tenantID, name, body)
+		} else {
+			im, err = s.imports.Submit(r.Context(), tenantID, name, body)
+		}
 		return fileProblem(err)
 	}); err != nil {
 		return err
@@ -90,6 +99,8 @@ type apiImportProblem struct {
 	Column string `json:"column"`
 	Value  string `json:"value"`
 	Reason string `json:"reason"`
+	// Warning: a plausibility warning; the row was imported anyway.
+	Warning bool `json:"warning"`
 }
 
 // apiImportProblems lists the rejected cells of an import in line order,
@@ -107,7 +118,7 @@ func (s *Server) apiImportProblems(w http.ResponseWriter, r *http.Request) error
 	bw.WriteString(`{"items":[`)
 	n := 0
 	err = s.store.EachImportProblem(r.Context(), id, "api", func(p netra.ImportProblem) error {
-		b, err := json.Marshal(apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang)})
+		b, err := json.Marshal(apiImportProblem{Line: p.Line, Column: p.Column, Value: p.Value, Reason: p.Reason.In(lang), Warning: p.Warning})
 		if err != nil {
 			return err
 		}

@@ -76,9 +76,26 @@ func TestBrowserAdminImport(t *testing.T) {
 	if !strings.Contains(title, "Mengimpor roster-dinas.csv") {
 		t.Errorf("progress page title %q", title)
 	}
-	// The import runs in the background now; the page polls and turns
-	// into the result page by itself.
+	// The upload first runs as a dry run in the background; the page polls
+	// and turns into the preview by itself; confirmed, the import runs and
+	// the page turns into the result page.
 	ran := e.runJobsAsync()
+	var preview string
+	must(t, chromedp.Run(ctx,
+		chromedp.WaitVisible("#preview", q),
+		chromedp.Text("h1", &preview, q),
+		screenshot(t, dir, "admin-5b-preview"),
+		axeCheck(t, "admin-5b-preview"),
+	))
+	must(t, <-ran)
+	if !strings.Contains(preview, "Pratinjau impor roster-dinas.csv") {
+		t.Errorf("preview page title %q", preview)
+	}
+	must(t, chromedp.Run(ctx,
+		chromedp.Click("form[action$='/konfirmasi'] button", q),
+		chromedp.WaitVisible("progress", q),
+	))
+	ran = e.runJobsAsync()
 	must(t, chromedp.Run(ctx,
 		chromedp.WaitVisible("#problems", q),
 		chromedp.Text("#problems tbody", &problems, q),

@@ -22,10 +22,6 @@ import (
 // gigabyte as CSV) goes through `netra import employees` instead.
 const DefaultMaxUpload = 256 << 20
 
-// problemsShown is how many rejected cells the result page lists; the CSV
-// download has them all.
-const problemsShown = 1000
-
 type columnRow struct {
 	Name     string
 	Desc     string
@@ -155,7 +151,7 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 	var im *netra.Import
 	tid, err := s.readUpload(w, r, "instansi", func(tenantID int64, name string, body io.Reader) error {
 		var err error
-		im, err = s.imports.Submit(r.Context(), tenantID, name, body)
+		im, err = s.imports.SubmitPreview(r.Context(), tenantID, name, body)
 		return fileProblem(err)
 	})
 	if err != nil {
@@ -182,6 +178,14 @@ type importPage struct {
 	PollURL  string
 	ErrorMsg string
 	Partial  bool // the actor is limited to a unit subtree: refused rows of other units are not shown
+
+	Previewed   bool   // a dry run waiting for the operator to confirm or cancel
+	Others      string // how many rows belong to other governments (see otherSummary)
+	HasWarnings bool
+	PageNo      int
+	PrevURL     string
+	NextURL     string
+	Transfers   []store.Transfer
 }
 
 // importPage shows a running import's progress, or a finished one's result
@@ -213,10 +217,13 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	default:
 		p.Title = p.T("import.result.title", im.Filename)
-		if d.Problems, err = s.store.ImportProblems(ctx, id, problemsShown); err != nil {
+		if im.Status == netra.ImportPreviewed {
+			d.Previewed, p.Title = true, p.T("import.preview.title", im.Filename)
+			d.Others = otherSummary(p, im.Preview)
+		}
+		if err := s.importPaging(r, d); err != nil {
 			return err
 		}
-		d.Shown = len(d.Problems)
 		if !im.StartedAt.IsZero() && !im.FinishedAt.IsZero() {
 			d.Elapsed = im.FinishedAt.Sub(im.StartedAt).Round(time.Millisecond).String()
 		}

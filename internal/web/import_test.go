@@ -36,9 +36,19 @@ func TestImportPages(t *testing.T) {
 		page := w.Header().Get("Location")
 		wantBody(t, a.get(page), 200, `<progress max="100" value="0"`, `data-poll="/api/v1/imports/`,
 			`<noscript><meta http-equiv="refresh" content="2"></noscript>`, `aria-live="polite"`)
+		// The upload first runs as a dry run: the preview counts, writes
+		// nothing, and waits for the operator.
 		e.runJobs(nil)
 		w = a.get(page)
-		wantBody(t, w, 200, "Impor selesai: 3 baris dibaca.", "Baris yang ditolak", `<td class="num">4</td>`,
+		wantBody(t, w, 200, "Pratinjau: belum ada yang ditulis", "3 baris dibaca.", `action="`+page+`/konfirmasi"`,
+			`action="`+page+`/batal"`, "Baris yang akan ditolak", "Kota Palangka Raya (62.71)")
+		if body := a.get("/pegawai?q=rahmat").Body.String(); strings.Contains(body, "Rahmat Hidayat") {
+			t.Fatal("the preview wrote an employee")
+		}
+		wantRedirect(t, a.post(page+"/konfirmasi", nil), page)
+		e.runJobs(nil)
+		w = a.get(page)
+		wantBody(t, w, 200, `<div class="notice" role="status">Impor selesai dengan catatan: 3 baris dibaca, 1 ditolak, 0 menunggu konfirmasi mutasi.`, "Baris yang ditolak", `<td class="num">4</td>`,
 			`<td class="mono">NIP</td>`, "12345", "NIP harus 18 digit angka.", "ditolak.csv")
 		if strings.Contains(w.Body.String(), "<progress") {
 			t.Error("the result page still shows the progress bar")

@@ -116,6 +116,14 @@ func (s *Server) routeTable() []route {
 		{"GET", "/impor/contoh.csv", netra.PermImport, s.importSample},
 		{"GET", "/impor/{id}", netra.PermImport, s.importPage},
 		{"GET", "/impor/{id}/ditolak.csv", netra.PermImport, s.importProblemsCSV},
+		{"POST", "/impor/{id}/konfirmasi", netra.PermImport, s.importConfirm},
+		{"POST", "/impor/{id}/batal", netra.PermImport, s.importCancel},
+		// Pending transfers between governments: listed for either side
+		// (the store checks which), decided with employee.write over the
+		// sending government (or a common ancestor's admin).
+		{"GET", "/mutasi", netra.PermEmployeeRead, s.transferList},
+		{"POST", "/mutasi/{id}/konfirmasi", netra.PermEmployeeWrite, s.transferDecide(true)},
+		{"POST", "/mutasi/{id}/tolak", netra.PermEmployeeWrite, s.transferDecide(false)},
 
 		// Users, roles and API tokens.
 		{"GET", "/pengguna", netra.PermUserManage, s.userList},
@@ -165,6 +173,11 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/imports", netra.PermImport, s.apiImportCreate},
 		{"GET", "/api/v1/imports/{id}", netra.PermImport, s.apiImport},
 		{"GET", "/api/v1/imports/{id}/problems", netra.PermImport, s.apiImportProblems},
+		{"POST", "/api/v1/imports/{id}/confirm", netra.PermImport, s.apiImportConfirm},
+		{"POST", "/api/v1/imports/{id}/cancel", netra.PermImport, s.apiImportCancel},
+		{"GET", "/api/v1/transfers", netra.PermEmployeeRead, s.apiTransfers},
+		{"POST", "/api/v1/transfers/{id}/confirm", netra.PermEmployeeWrite, s.apiTransferDecide(true)},
+		{"POST", "/api/v1/transfers/{id}/refuse", netra.PermEmployeeWrite, s.apiTransferDecide(false)},
 		{"GET", "/api/v1/users", netra.PermUserManage, s.apiUsers},
 		{"POST", "/api/v1/users", netra.PermUserManage, s.apiUserCreate},
 		{"GET", "/api/v1/users/{id}", netra.PermUserManage, s.apiUser},

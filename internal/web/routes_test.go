@@ -29,6 +29,8 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/api/v1/office-holders/", "{id}", "1"},
 		{"/impor/", "{id}", id(im)},
 		{"/api/v1/imports/", "{id}", id(im)},
+		{"/mutasi/", "{id}", "1"},
+		{"/api/v1/transfers/", "{id}", "1"},
 		{"/pengguna/", "{id}", id(verifier.ID)},
 		{"/api/v1/users/", "{id}", id(verifier.ID)},
 		{"/pengguna/", "{grant}", id(verifier.Grants[0].ID)},

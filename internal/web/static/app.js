@@ -31,7 +31,8 @@
   });
 
   // Import progress: poll the API every second and update the bar and the
-  // counts; reload when the import has finished to show the result page.
+  // counts; reload when the import has ended (or its preview is ready) to
+  // show the result page.
   var box = document.querySelector("[data-poll]");
   if (!box) { return; }
   var url = box.getAttribute("data-poll");
@@ -47,7 +48,7 @@
       var el = box.querySelector('[data-field="' + k + '"]');
       if (el && typeof im[k] === "number") { el.textContent = fmt.format(im[k]); }
     });
-    if (im.status === "done" || im.status === "failed") { window.location.reload(); return false; }
+    if (im.status !== "queued" && im.status !== "running") { window.location.reload(); return false; }
     return true;
   }
   function tick() {
