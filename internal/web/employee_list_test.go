@@ -231,8 +231,15 @@ func TestEmployeeExport(t *testing.T) {
 		// The export imports back unchanged.
 		w = a.upload("/impor", "instansi", e.palangka.ID, "ekspor.csv", body, false)
 		wantRedirect(t, w, "/impor/")
-		e.runJobs(nil)
+		e.runJobs(nil) // the preview
 		ims, err := st.Imports(sys, e.palangka.ID)
+		must(t, err)
+		if len(ims) != 1 || ims[0].Status != "previewed" || ims[0].Unchanged != 3 {
+			t.Fatalf("preview of the export: %+v", ims)
+		}
+		wantRedirect(t, a.post("/impor/"+id(ims[0].ID)+"/konfirmasi", nil), "/impor/")
+		e.runJobs(nil)
+		ims, err = st.Imports(sys, e.palangka.ID)
 		must(t, err)
 		if len(ims) != 1 || ims[0].Status != "done" || ims[0].Unchanged != 3 || ims[0].Inserted+ims[0].Updated+ims[0].Rejected != 0 {
 			t.Errorf("re-import of the export: %+v", ims)
