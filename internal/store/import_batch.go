@@ -383,8 +383,11 @@ type batchResult struct {
 }
 
 const insertEmployee = `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title, type, golongan,
-	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id, created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18)`
+	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id,
+	nik, pns_id, nip_lama, birth_place, other_email, eselon, education, rank_date, position_date, head, person_id,
+	created_at, updated_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+	$18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $29)`
 
 func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (batchResult, error) {
 	var res batchResult
@@ -393,27 +396,71 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (
 		return res, fmt.Errorf("store: prepare import: %w", err)
 	}
 	defer ins.Close()
+	fresh, err := imp.linkBatch(ctx, x, rows)
+	if err != nil {
+		return res, err
+	}
 	for i := range rows {
 		e := &rows[i].Employee
 		r, err := ins.ExecContext(ctx, e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type,
 			e.Golongan, e.PositionName, e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, dateString(e.BirthDate),
-			e.Sex, imp.im.ID, x.now)
+			e.Sex, imp.im.ID, e.NIK, e.PNSID, e.OldNIP, e.BirthPlace, e.OtherEmail, e.Eselon, e.Education,
+			dateString(e.RankDate), dateString(e.PositionDate), e.Head, e.PersonID, x.now)
 		if err != nil {
 			return res, fmt.Errorf("store: import line %d: %w", rows[i].Line, err)
 		}
 		if n, _ := r.RowsAffected(); n == 1 {
 			res.inserted++
+			markUsed(fresh, e.PersonID)
 			continue
 		}
 		old, err := imp.loadExisting(ctx, x, []string{e.NIP})
 		if err != nil {
 			return res, err
 		}
-		if err := imp.merge(ctx, x, &rows[i], old[e.NIP], &res); err != nil {
+		if err := imp.merge(ctx, x, &rows[i], old[e.NIP], fresh, &res); err != nil {
 			return res, err
 		}
 	}
-	return res, nil
+	return res, imp.dropFresh(ctx, x, fresh)
+}
+
+func markUsed(fresh map[int64]bool, id int64) {
+	if _, ok := fresh[id]; ok {
+		fresh[id] = true
+	}
+}
+
+// linkBatch links every row of a batch to its person (see linkPersons: one
+// lookup and two writes for the batch) and returns the persons it made new,
+// for merge to tell a new person from a found one.
+func (imp *Importer) linkBatch(ctx context.Context, x *tx, rows []ImportRow) (map[int64]bool, error) {
+	emps := make([]*netra.Employee, len(rows))
+	for i := range rows {
+		rows[i].Employee.PersonID = 0
+		emps[i] = &rows[i].Employee
+	}
+	ids, err := x.linkPersons(ctx, emps)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	fresh := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		fresh[id] = true
+	}
+	return fresh, nil
+}
+
+// dropFresh deletes the new persons of a batch that merge did not use
+// (made for rows that were stored already: a re-import).
+func (imp *Importer) dropFresh(ctx context.Context, x *tx, fresh map[int64]bool) error {
+	var unused []int64
+	for id, used := range fresh {
+		if !used {
+			unused = append(unused, id)
+		}
+	}
+	return x.dropUnusedPersons(ctx, unused)
 }
 
 // writePostgres writes a batch; fresh, when not nil, holds the COPY values of
@@ -431,6 +478,12 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 	if !imp.pgMatch && fresh != nil {
 		if _, err := x.ExecContext(ctx, "SAVEPOINT batch"); err != nil {
 			return res, fmt.Errorf("store: savepoint: %w", err)
+		}
+		if _, err := imp.linkBatch(ctx, x, rows); err != nil {
+			return res, err
+		}
+		for i := range rows {
+			fresh[i][copyPerson] = rows[i].Employee.PersonID
 		}
 		n, err := imp.copyEmployees(ctx, x, fresh)
 		switch {
@@ -457,6 +510,10 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 	if err != nil {
 		return res, err
 	}
+	made, err := imp.linkBatch(ctx, x, rows)
+	if err != nil {
+		return res, err
+	}
 	var unknown [][]any
 	inBatch := map[string]int64{}
 	for i := range rows {
@@ -468,27 +525,37 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 		}
 		inBatch[e.NIP] = r.Line
 		if o, ok := old[e.NIP]; ok {
-			if err := imp.merge(ctx, x, r, o, &res); err != nil {
+			if err := imp.merge(ctx, x, r, o, made, &res); err != nil {
 				return res, err
 			}
 			continue
 		}
+		markUsed(made, e.PersonID)
 		unknown = append(unknown, copyValues(e, imp.im.ID, x.now))
 	}
 	n, err := imp.copyEmployees(ctx, x, unknown)
 	res.inserted += n
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	return res, imp.dropFresh(ctx, x, made)
 }
 
 // copyColumns are the employee columns an import fills, in copyValues' order.
 var copyColumns = []string{"tenant_id", "nip", "name", "search_name", "front_title", "back_title", "type", "golongan",
 	"position_name", "position_type", "unit_id", "email", "phone", "status", "birth_date", "sex", "import_id",
-	"created_at", "updated_at"}
+	"nik", "pns_id", "nip_lama", "birth_place", "other_email", "eselon", "education", "rank_date", "position_date",
+	"head", "person_id", "created_at", "updated_at"}
+
+// copyPerson is the index of person_id in copyValues (filled once the batch
+// is linked).
+const copyPerson = 27
 
 func copyValues(e *netra.Employee, importID, now int64) []any {
 	return []any{e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, string(e.Type),
 		string(e.Golongan), e.PositionName, string(e.PositionType), e.UnitID, e.Email, e.Phone, string(e.Status),
-		dateString(e.BirthDate), string(e.Sex), importID, now, now}
+		dateString(e.BirthDate), string(e.Sex), importID, e.NIK, e.PNSID, e.OldNIP, e.BirthPlace, e.OtherEmail,
+		e.Eselon, e.Education, dateString(e.RankDate), dateString(e.PositionDate), e.Head, nullID(e.PersonID), now, now}
 }
 
 // copyEmployees loads rows with COPY on the transaction's connection.
@@ -550,7 +617,10 @@ func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (ma
 }
 
 // merge applies a row to an employee that already exists.
-func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, res *batchResult) error {
+// fresh holds the persons the batch made new (merge marks the ones it
+// uses): a row of a stored record that found no person by its identifiers
+// keeps the record's person rather than take a new one.
+func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, fresh map[int64]bool, res *batchResult) error {
 	if o.importID == imp.im.ID {
 		res.problems = append(res.problems, netra.ImportProblem{Line: r.Line, Column: "NIP", Value: r.Employee.NIP, UnitID: r.Employee.UnitID,
 			Reason: netra.Msg("NIP ini muncul lebih dari sekali dalam berkas yang sama.", "This NIP appears more than once in the same file.")})
@@ -564,11 +634,22 @@ func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing,
 	}
 	e := r.Employee
 	e.ID, e.CreatedAt = o.e.ID, o.e.CreatedAt
+	if _, isNew := fresh[e.PersonID]; isNew || e.PersonID == 0 {
+		e.PersonID = o.e.PersonID
+	}
 	ch := employeeChanges(&o.e, &e)
 	if len(ch) == 0 {
 		res.unchanged++
 		_, err := x.ExecContext(ctx, `UPDATE employees SET import_id = $1 WHERE id = $2`, imp.im.ID, e.ID)
 		return err
+	}
+	_, nik := ch["nik"]
+	_, pnsID := ch["pns_id"]
+	_, oldNIP := ch["nip_lama"]
+	if (nik && o.e.NIK != "") || (pnsID && o.e.PNSID != "") || (oldNIP && o.e.OldNIP != "") || e.PersonID != o.e.PersonID {
+		if err := x.keepPastIdentifiers(ctx, &o.e, &e); err != nil {
+			return err
+		}
 	}
 	if err := x.saveEmployee(ctx, &e, imp.im.ID); err != nil {
 		return err
