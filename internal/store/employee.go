@@ -450,13 +450,22 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 		return nil, err
 	}
 	var a args
-	scope := scopeSQL(sc, &a, "", "e.tenant_id", "u.path")
+	// A search by identifier finds a handful of records through the
+	// identifier indexes; said as a plain column, the government would lead
+	// the planner to walk all its employees in name order instead.
+	q := strings.TrimSpace(f.Search)
+	byIdentifier := q != "" && identifierLike(netra.NormalizeNIP(q))
+	tcol := "e.tenant_id"
+	if byIdentifier {
+		tcol = "+e.tenant_id"
+	}
+	scope := scopeSQL(sc, &a, "", tcol, "u.path")
 	where := []string{scope}
 	if f.TenantID != 0 {
-		where = append(where, "e.tenant_id = "+a.add(f.TenantID))
+		where = append(where, tcol+" = "+a.add(f.TenantID))
 	} else if oneGovernment(sc) {
 		// Said outright, the government leads the planner to its index.
-		where = append(where, "e.tenant_id = "+a.add(sc.Areas[0].TenantID))
+		where = append(where, tcol+" = "+a.add(sc.Areas[0].TenantID))
 	}
 	if f.UnitID != 0 {
 		var p string
@@ -465,7 +474,7 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 			return nil, fmt.Errorf("unit %d: %w", f.UnitID, netra.ErrNotFound)
 		}
 		lo, hi := subtree(p)
-		where = append(where, "e.tenant_id = "+a.add(tid), "u.path >= "+a.add(lo), "u.path < "+a.add(hi))
+		where = append(where, tcol+" = "+a.add(tid), "u.path >= "+a.add(lo), "u.path < "+a.add(hi))
 	}
 	if f.Type != "" {
 		where = append(where, "e.type = "+a.add(f.Type))
@@ -476,8 +485,8 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 	if f.Status != "" {
 		where = append(where, "e.status = "+a.add(f.Status))
 	}
-	if q := strings.TrimSpace(f.Search); q != "" {
-		if n := netra.NormalizeNIP(q); identifierLike(n) {
+	if q != "" {
+		if n := netra.NormalizeNIP(q); byIdentifier {
 			where = append(where, personSearch(&a, n))
 		} else if len(n) >= 4 && strings.Trim(n, "0123456789") == "" {
 			where = append(where, "e.nip >= "+a.add(n), "e.nip < "+a.add(n+":"))
@@ -497,7 +506,7 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 	if !strings.Contains(cond, "u.path") {
 		countFrom = ` FROM employees e WHERE ` + cond
 	}
-	if s.dialect == SQLite && strings.Contains(scope, "e.tenant_id IN") {
+	if s.dialect == SQLite && !byIdentifier && strings.Contains(scope, "e.tenant_id IN") {
 		// The page of a province: SQLite (with no statistics) would read
 		// every employee of its governments through the government index
 		// and sort them, 640 ms for Jawa Barat; the unary plus keeps it off
