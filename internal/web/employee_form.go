@@ -131,9 +131,6 @@ func (s *Server) employeeFromForm(r *http.Request, f *form, tenantID int64) (*ne
 		Status: netra.EmployeeStatus(f.get("status")), NIK: f.get("nik"), PNSID: f.get("pns_id"), OldNIP: f.get("nip_lama"),
 		RankDate: f.date("rank_date"), PositionDate: f.date("position_date"), Eselon: f.get("eselon"),
 		Education: f.get("education"), BirthPlace: f.get("birth_place"), OtherEmail: f.get("other_email"), Head: f.checked("head")}
-	if err := f.err(); err != nil {
-		return e, err
-	}
 	if f.get("unit_by_code") == "1" {
 		code := f.trim("unit")
 		if code != "" {
@@ -145,6 +142,17 @@ func (s *Server) employeeFromForm(r *http.Request, f *form, tenantID int64) (*ne
 		}
 	} else {
 		e.UnitID = f.id("unit")
+	}
+	if err := f.err(); err != nil {
+		// A malformed date: say so together with what the record's own
+		// checks find, so that one round trip shows every problem.
+		cp := *e
+		if ve, ok := netra.AsValidation(cp.Validate(s.now())); ok {
+			for k, m := range ve.Fields {
+				f.invalid(k, m)
+			}
+		}
+		return e, f.err()
 	}
 	return e, nil
 }
