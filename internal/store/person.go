@@ -354,6 +354,21 @@ func (s *Store) EmployeeRecord(ctx context.Context, id int64) (*EmployeeRecord, 
 	return r, nil
 }
 
+// PersonIdentifiers returns the identifiers the person behind employee id
+// has had (see personIdentifiers), for an employee the actor may read
+// (ErrNotFound otherwise). The read is audited: identifiers are personal
+// data.
+func (s *Store) PersonIdentifiers(ctx context.Context, id int64) ([]Identifier, error) {
+	e, err := s.employeeInScope(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.AuditRead(ctx, e.TenantID, "employee", e.ID, map[string]any{"identifiers": true}); err != nil {
+		return nil, err
+	}
+	return s.personIdentifiers(ctx, e)
+}
+
 // personIdentifiers returns every identifier the person behind e has had,
 // across all their records, oldest first. The records of other governments
 // or units outside the actor's scope appear as their identifiers and

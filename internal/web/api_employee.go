@@ -256,3 +256,38 @@ func (s *Server) apiEmployeeHistory(w http.ResponseWriter, r *http.Request) erro
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
+
+type apiIdentifier struct {
+	Kind       string  `json:"kind"`
+	Value      string  `json:"value"`
+	TenantID   int64   `json:"tenant_id"`
+	TenantName string  `json:"tenant_name"`
+	EmployeeID *int64  `json:"employee_id"`
+	Since      string  `json:"since"`
+	Until      *string `json:"until"`
+	Current    bool    `json:"current"`
+}
+
+// apiEmployeeIdentifiers lists the identifiers of the person behind an
+// employee, across their records; the store checks access and audits the
+// read.
+func (s *Server) apiEmployeeIdentifiers(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	is, err := s.store.PersonIdentifiers(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := list[apiIdentifier]{Items: []apiIdentifier{}}
+	for _, i := range is {
+		a := apiIdentifier{Kind: i.Kind, Value: i.Value, TenantID: i.TenantID, TenantName: i.TenantName,
+			Since: ts(i.Since), Until: optTS(i.Until), Current: i.Current}
+		if i.EmployeeID != 0 {
+			a.EmployeeID = &i.EmployeeID
+		}
+		out.Items = append(out.Items, a)
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

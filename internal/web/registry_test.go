@@ -62,6 +62,17 @@ func TestEmployeeRegistryFields(t *testing.T) {
 		if p.RankDate != "" || !p.Head || p.PNSID != "8AE483A84D2A11E2B5BE0242AC110003" || p.OldNIP != "130555444" || p.NIK != got.NIK {
 			t.Fatalf("API patch: %+v", p)
 		}
+		ids := decode[list[apiIdentifier]](t, c.get("/api/v1/employees/"+eid+"/identifiers"))
+		kinds := map[string]bool{}
+		for _, i := range ids.Items {
+			if i.EmployeeID == nil || !i.Current {
+				t.Errorf("identifier of the record itself unlinked or not current: %+v", i)
+			}
+			kinds[i.Kind+":"+i.Value] = true
+		}
+		if !kinds["nip:"+nip] || !kinds["nik:6271014405900002"] || !kinds["pns_id:8AE483A84D2A11E2B5BE0242AC110003"] || !kinds["nip_lama:130555444"] {
+			t.Errorf("API identifiers: %+v", ids.Items)
+		}
 		w = c.json("POST", "/api/v1/employees", map[string]any{"nip": "6271015203950003", "name": "Andi", "type": "non_asn",
 			"position_type": "pelaksana", "unit_id": e.setda.ID, "birth_place": "Sampit", "position_date": "2024-02-01"})
 		if w.Code != 201 {

@@ -137,6 +137,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/employees/{id}", netra.PermEmployeeRead, s.apiEmployee},
 		{"PATCH", "/api/v1/employees/{id}", netra.PermEmployeeWrite, s.apiEmployeeUpdate},
 		{"GET", "/api/v1/employees/{id}/history", netra.PermEmployeeRead, s.apiEmployeeHistory},
+		{"GET", "/api/v1/employees/{id}/identifiers", netra.PermEmployeeRead, s.apiEmployeeIdentifiers},
 		{"GET", "/api/v1/imports", netra.PermImport, s.apiImports},
 		{"POST", "/api/v1/imports", netra.PermImport, s.apiImportCreate},
 		{"GET", "/api/v1/imports/{id}", netra.PermImport, s.apiImport},
