@@ -425,6 +425,8 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (
 	return res, imp.dropFresh(ctx, x, fresh)
 }
 
+// markUsed notes that a stored row took the new person id, so that
+// dropFresh leaves it alone (and spends no statement on it).
 func markUsed(fresh map[int64]bool, id int64) {
 	if _, ok := fresh[id]; ok {
 		fresh[id] = true
@@ -446,7 +448,7 @@ func (imp *Importer) linkBatch(ctx context.Context, x *tx, rows []ImportRow) (ma
 	}
 	fresh := make(map[int64]bool, len(ids))
 	for _, id := range ids {
-		fresh[id] = true
+		fresh[id] = false // true once a row takes it
 	}
 	return fresh, nil
 }
@@ -634,6 +636,11 @@ func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing,
 	}
 	e := r.Employee
 	e.ID, e.CreatedAt = o.e.ID, o.e.CreatedAt
+	// A file without these columns (an older roster layout) does not make
+	// the registry forget a person's identifiers or birthplace; a corrected
+	// one replaces them (and the old one is kept, see keepPastIdentifiers).
+	e.NIK, e.PNSID, e.OldNIP = cmpOr(e.NIK, o.e.NIK), cmpOr(e.PNSID, o.e.PNSID), cmpOr(e.OldNIP, o.e.OldNIP)
+	e.BirthPlace = cmpOr(e.BirthPlace, o.e.BirthPlace)
 	if _, isNew := fresh[e.PersonID]; isNew || e.PersonID == 0 {
 		e.PersonID = o.e.PersonID
 	}

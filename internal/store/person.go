@@ -151,7 +151,7 @@ func (x *tx) newPersons(ctx context.Context, n int) ([]int64, error) {
 	}
 	ids := make([]int64, 0, n)
 	if x.s.dialect == Postgres {
-		rows, err := x.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('persons', 'id')) FROM generate_series(1, $1)`, n)
+		rows, err := x.QueryContext(ctx, `SELECT nextval(pg_get_serial_sequence('persons', 'id')) FROM generate_series(1, $1::int)`, n)
 		if err != nil {
 			return nil, fmt.Errorf("store: new persons: %w", err)
 		}
@@ -167,7 +167,7 @@ func (x *tx) newPersons(ctx context.Context, n int) ([]int64, error) {
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		if _, err := x.ExecContext(ctx, `INSERT INTO persons (id, created_at) SELECT unnest($1::bigint[]), $2`, ids, x.now); err != nil {
+		if _, err := x.ExecContext(ctx, `INSERT INTO persons (id, created_at) SELECT unnest($1::bigint[]), $2::bigint`, ids, x.now); err != nil {
 			return nil, fmt.Errorf("store: new persons: %w", err)
 		}
 		return ids, nil

@@ -153,6 +153,26 @@ func TestRegistryFieldsRoundTrip(t *testing.T) {
 			t.Fatalf("imported employee: %+v %v", page, err)
 		}
 		checkRegistry(t, "imported", &page.Employees[0], &row)
+		// An older layout without the SIASN columns keeps the identifiers;
+		// a corrected NIK replaces the old one, which still finds her.
+		bare := row
+		bare.NIK, bare.PNSID, bare.OldNIP, bare.BirthPlace = "", "", "", ""
+		importRows(t, s, w.city, store.ImportRow{Employee: bare, UnitCode: "DISDIK"})
+		if got := findOne(t, s, row.NIP); got.NIK != row.NIK || got.PNSID != row.PNSID || got.OldNIP != row.OldNIP || got.BirthPlace != row.BirthPlace {
+			t.Fatalf("a file without the SIASN columns erased them: %+v", got)
+		}
+		fixed := row
+		fixed.NIK = "6271015503870009"
+		importRows(t, s, w.city, store.ImportRow{Employee: fixed, UnitCode: "DISDIK"})
+		for _, q := range []string{row.NIK, fixed.NIK} {
+			if got := findOne(t, s, row.NIP); got.NIK != fixed.NIK {
+				t.Fatalf("corrected NIK not stored: %+v", got)
+			}
+			page, err := s.Employees(sys(), netra.EmployeeFilter{Search: q})
+			if err != nil || len(page.Employees) != 1 || page.Employees[0].NIP != row.NIP {
+				t.Fatalf("search by NIK %s after the correction: %+v %v", q, page, err)
+			}
+		}
 		persons, err := store.CountPersons(s)
 		if err != nil {
 			t.Fatal(err)
