@@ -27,8 +27,10 @@ import (
 //  3. its NIP_LAMA — the pre-2007 NIP, which never changes;
 //  4. its own identifier (nip), when a person had it before.
 //
-// A record that finds no person starts a new one. The rule is documented for
-// users in docs/registry.md; keep the two in step.
+// A stored record born on another day than the new one is not the same
+// person, whatever identifier they share (a mistyped NIK must not merge
+// two people). A record that finds no person starts a new one. The rule is
+// documented for users in docs/registry.md; keep the two in step.
 
 // Identifier kinds, as person_identifiers.kind and Identifier.Kind hold them.
 const (
@@ -54,27 +56,37 @@ func nipKind(t netra.EmploymentType) string {
 // already have them: by column ("nik", "pns_id", "nip_lama") and value, and
 // in past[value] those recorded in person_identifiers.
 type personMatch struct {
-	current map[string]map[string]int64
-	past    map[string]int64
+	current map[string]map[string][]candidate
+	past    map[string][]candidate
 }
 
-func keep(m map[string]int64, v string, id int64) {
-	if old, ok := m[v]; !ok || id < old {
-		m[v] = id // several persons with one value: the oldest, so the answer is stable
-	}
+// candidate is a person that has an identifier, with the birth date of the
+// record that carries it ("" when unknown or a past identifier).
+type candidate struct {
+	id    int64
+	birth string
 }
 
-// of returns the person e belongs to by the linking rule, or 0.
+// of returns the person e belongs to by the linking rule, or 0. A candidate
+// whose record was born on another day than e is not the same person (a
+// mistyped or reused NIK must not merge two people), so it is passed over.
+// Among several, the oldest person wins, so the answer is stable.
 func (m *personMatch) of(e *netra.Employee) int64 {
+	birth := dateString(e.BirthDate)
 	for _, k := range [...]struct{ col, v string }{{"nik", e.NIK}, {"pns_id", e.PNSID}, {"nip_lama", e.OldNIP}, {"nip", e.NIP}} {
 		if k.v == "" {
 			continue
 		}
-		if id := m.current[k.col][k.v]; id != 0 {
-			return id
+		var best int64
+		for _, cs := range [...][]candidate{m.current[k.col][k.v], m.past[k.v]} {
+			for _, c := range cs {
+				if (c.birth == "" || birth == "" || c.birth == birth) && (best == 0 || c.id < best) {
+					best = c.id
+				}
+			}
 		}
-		if id := m.past[k.v]; id != 0 {
-			return id
+		if best != 0 {
+			return best
 		}
 	}
 	return 0
@@ -84,7 +96,7 @@ func (m *personMatch) of(e *netra.Employee) int64 {
 // the identifiers of emps: each value is an index probe (employees_nik,
 // employees_pns_id, employees_nip_lama, person_identifiers_value).
 func (x *tx) findPersons(ctx context.Context, emps []*netra.Employee) (*personMatch, error) {
-	m := &personMatch{current: map[string]map[string]int64{"nik": {}, "pns_id": {}, "nip_lama": {}}, past: map[string]int64{}}
+	m := &personMatch{current: map[string]map[string][]candidate{"nik": {}, "pns_id": {}, "nip_lama": {}}, past: map[string][]candidate{}}
 	var niks, pnsIDs, oldNIPs, all []string
 	for _, e := range emps {
 		for _, p := range [...]struct {
@@ -118,26 +130,26 @@ func (x *tx) findPersons(ctx context.Context, emps []*netra.Employee) (*personMa
 	}{{"nik", niks}, {"pns_id", pnsIDs}, {"nip_lama", oldNIPs}} {
 		if len(c.vs) > 0 {
 			// The "<> ''" lets the planner use the partial index.
-			parts = append(parts, fmt.Sprintf(`SELECT '%s', %s, person_id FROM employees WHERE %s <> '' AND %s %s AND person_id IS NOT NULL`,
+			parts = append(parts, fmt.Sprintf(`SELECT '%s', %s, person_id, birth_date FROM employees WHERE %s <> '' AND %s %s AND person_id IS NOT NULL`,
 				c.col, c.col, c.col, c.col, list(c.vs)))
 		}
 	}
-	parts = append(parts, `SELECT 'past', value, person_id FROM person_identifiers WHERE value `+list(all))
+	parts = append(parts, `SELECT 'past', value, person_id, '' FROM person_identifiers WHERE value `+list(all))
 	rows, err := x.QueryContext(ctx, strings.Join(parts, " UNION ALL "), a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find persons: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var src, v string
+		var src, v, birth string
 		var id int64
-		if err := rows.Scan(&src, &v, &id); err != nil {
+		if err := rows.Scan(&src, &v, &id, &birth); err != nil {
 			return nil, err
 		}
 		if src == "past" {
-			keep(m.past, v, id)
+			m.past[v] = append(m.past[v], candidate{id, birth})
 		} else {
-			keep(m.current[src], v, id)
+			m.current[src][v] = append(m.current[src][v], candidate{id, birth})
 		}
 	}
 	return m, rows.Err()

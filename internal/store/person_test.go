@@ -334,6 +334,17 @@ func TestOnePersonAcrossIdentifiers(t *testing.T) {
 			t.Errorf("Tarakan admin reads a city record: %v", err)
 		}
 
+		// Someone born on another day who carries the same NIK (a typo in
+		// a file) is not merged into the person.
+		typo := &netra.Employee{NIP: "199001012015031004", NIK: nik, Name: "Andi Wijaya", Type: netra.PNS, Golongan: "III/b",
+			PositionType: netra.Pelaksana, UnitID: w.setda.ID}
+		if err := s.CreateEmployee(sys(), typo); err != nil {
+			t.Fatal(err)
+		}
+		if typo.PersonID == person[nik] {
+			t.Fatal("a record born on another day joined the person by NIK alone")
+		}
+
 		// A record that learns its NIK later joins the person.
 		late := &netra.Employee{NIP: "198609262010011003", Name: "Budi S.", Type: netra.PNS, Golongan: "III/b",
 			PositionType: netra.Pelaksana, UnitID: w.setda.ID, Status: netra.StatusRetired}

@@ -16,8 +16,9 @@
 -- docs/registry.md): by its NIK, else its PNS_ID, else its NIP_LAMA, else
 -- its nip, each looked up in the stored records and in the identifiers
 -- the person had before; the first that finds a person wins (the NIK is
--- the strongest: it is the population number, one per person for life).
--- A record that finds none starts a new person.
+-- the strongest: it is the population number, one per person for life),
+-- passing over a record born on another day. A record that finds none
+-- starts a new person.
 
 -- +goose Up
 CREATE TABLE persons (
