@@ -87,9 +87,9 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := &employeeListPage{page: p, Search: f.Search, CanCreate: info(r).actor.Can(netra.PermEmployeeWrite),
 		FiltersOpen: q.get("instansi") != "" || q.get("unit") != "" || q.get("jenis") != "" || q.get("jabatan") != "" || q.get("status") != ""}
-	d.SearchHint = p.T("employees.search.hint")
+	d.SearchHint = p.T("registry.search.hint")
 	if store.NameSearchMatchesStart(ctx, f) {
-		d.SearchHint = p.T("employees.search.hint_start")
+		d.SearchHint = p.T("registry.search.hint_start")
 	}
 	d.Filter = append(d.Filter, field{Name: "instansi", Label: p.T("employee.tenant"), Type: "select",
 		Options: tenantOptions(tenants, strconv.FormatInt(f.TenantID, 10), p.T("filter.all"), false)})
