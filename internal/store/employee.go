@@ -241,6 +241,9 @@ func (s *Store) UpdateEmployee(ctx context.Context, id int64, up EmployeeUpdate)
 		if err := e.Validate(fromMS(x.now)); err != nil {
 			return err
 		}
+		if err := x.closeAssignment(ctx, before, &e); err != nil { // position.go
+			return err
+		}
 		out = &e
 		if len(employeeChanges(before, &e)) == 0 {
 			return nil

@@ -12,14 +12,6 @@ import (
 	"github.com/netra-id/netra/internal/store/storetest"
 )
 
-func day(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 // checkRegistry compares the SIASN fields of got with want.
 func checkRegistry(t *testing.T, what string, got, want *netra.Employee) {
 	t.Helper()
@@ -85,7 +77,8 @@ func TestRegistryFieldsRoundTrip(t *testing.T) {
 
 		nik, pnsID, old, place, other := "6271012609860002", "B1", "130123456", "Sampit", "budi@yahoo.co.id"
 		es, edu, head := "II.b", "S-2", false
-		rank, pos := day("2023-10-01"), time.Time{}
+		// Leaving the head post is a new position (position.go): with its TMT.
+		rank, pos := day("2023-10-01"), day("2024-07-01")
 		status := netra.StatusStudyLeave
 		if _, err := s.UpdateEmployee(sys(), e.ID, store.EmployeeUpdate{NIK: &nik, PNSID: &pnsID, OldNIP: &old,
 			BirthPlace: &place, OtherEmail: &other, Eselon: &es, Education: &edu, RankDate: &rank, PositionDate: &pos,
@@ -93,7 +86,7 @@ func TestRegistryFieldsRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		want = netra.Employee{NIK: nik, PNSID: pnsID, OldNIP: old, BirthPlace: place, OtherEmail: other, Eselon: es,
-			Education: edu, RankDate: rank, Head: false, Status: status}
+			Education: edu, RankDate: rank, PositionDate: pos, Head: false, Status: status}
 		got, err = s.Employee(sys(), e.ID)
 		if err != nil {
 			t.Fatal(err)

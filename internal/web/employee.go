@@ -180,6 +180,8 @@ type employeePage struct {
 	Crumbs   []crumb
 	History  []historyRow
 	CanEdit  bool
+	// Positions is the chain of superiors and the assignments (position.go).
+	Positions *positionsView
 	// Identifiers is every identifier the person behind the record has had.
 	Identifiers []identifierRow
 }
@@ -216,6 +218,9 @@ func (s *Server) employeePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d.Crumbs = append(d.Crumbs, crumb{Href: "/unit/" + strconv.FormatInt(u.ID, 10), Label: u.Name})
+	if d.Positions, err = s.positionsView(r, p, e, t, d.CanEdit); err != nil {
+		return err
+	}
 	unitNames := map[string]string{}
 	for _, h := range hist {
 		row := historyRow{At: p.DateTime(h.At), Actor: h.Actor, Source: h.Source}

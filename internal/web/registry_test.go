@@ -36,13 +36,15 @@ func TestEmployeeRegistryFields(t *testing.T) {
 			"Riwayat nomor identitas", "catatan ini")
 		wantBody(t, a.get(detail+"/ubah"), 200, `name="head" type="checkbox" value="1" checked`, `value="2020-04-01"`,
 			`value="cltn"`, `value="pre_retirement"`)
-		// Clearing the head flag and a TMT through the form.
+		// Clearing the head flag (a new position, with its TMT) and the TMT
+		// golongan through the form.
 		form.Del("head")
-		form.Set("position_date", "")
+		form.Set("position_date", "2024-07-01")
+		form.Set("rank_date", "")
 		form.Set("status", "study_leave")
 		wantRedirect(t, a.post(detail+"/ubah", form), detail)
-		wantBody(t, a.get(detail), 200, "Kepala unit</strong>: Ya → Tidak", "TMT jabatan</strong>: 2022-01-03 → –",
-			"Tugas belajar")
+		wantBody(t, a.get(detail), 200, "Kepala unit</strong>: Ya → Tidak", "TMT jabatan</strong>: 2022-01-03 → 2024-07-01",
+			"TMT golongan</strong>: 2020-04-01 → –", "Tugas belajar")
 		// The list finds her by NIK.
 		wantBody(t, a.get("/pegawai?status=all&q=6271014405900002"), 200, "Rina Wulandari", "1 pegawai")
 
@@ -50,16 +52,16 @@ func TestEmployeeRegistryFields(t *testing.T) {
 		c := e.apiClient(netra.RoleTenantAdmin, e.palangka, nil)
 		eid := strings.TrimPrefix(detail, "/pegawai/")
 		got := decode[apiEmployee](t, c.get("/api/v1/employees/"+eid))
-		if got.NIK != "6271014405900002" || got.RankDate != "2020-04-01" || got.PositionDate != "" || got.Head ||
+		if got.NIK != "6271014405900002" || got.RankDate != "" || got.PositionDate != "2024-07-01" || got.Head ||
 			got.Eselon != "III.a" || got.OtherEmail != "rina.w@gmail.com" || got.Status != "study_leave" || got.PersonID == 0 {
 			t.Fatalf("API read: %+v", got)
 		}
 		if w := c.json("PATCH", "/api/v1/employees/"+eid, map[string]any{"rank_date": "01-04-2020"}); w.Code != 422 {
 			t.Errorf("bad TMT date: %d %s", w.Code, w.Body.String())
 		}
-		p := decode[apiEmployee](t, c.json("PATCH", "/api/v1/employees/"+eid, map[string]any{"rank_date": "", "head": true,
+		p := decode[apiEmployee](t, c.json("PATCH", "/api/v1/employees/"+eid, map[string]any{"rank_date": "2021-04-01", "head": true,
 			"pns_id": "8AE483A84D2A11E2B5BE0242AC110003", "nip_lama": "130555444"}))
-		if p.RankDate != "" || !p.Head || p.PNSID != "8AE483A84D2A11E2B5BE0242AC110003" || p.OldNIP != "130555444" || p.NIK != got.NIK {
+		if p.RankDate != "2021-04-01" || !p.Head || p.PNSID != "8AE483A84D2A11E2B5BE0242AC110003" || p.OldNIP != "130555444" || p.NIK != got.NIK {
 			t.Fatalf("API patch: %+v", p)
 		}
 		ids := decode[list[apiIdentifier]](t, c.get("/api/v1/employees/"+eid+"/identifiers"))

@@ -87,6 +87,11 @@ func (s *Server) routeTable() []route {
 		{"POST", "/unit/{id}/ubah", netra.PermUnitManage, s.unitUpdate},
 		{"POST", "/unit/{id}/pindah", netra.PermUnitManage, s.unitMove},
 		{"POST", "/unit/{id}/tutup", netra.PermUnitManage, s.unitClose},
+		// Office holders of a government (office.go): read in scope, written by
+		// the government's own admin (the store checks unit.manage on it).
+		{"GET", "/instansi/{id}/pejabat", netra.PermTenantRead, s.officeList},
+		{"POST", "/instansi/{id}/pejabat", netra.PermUnitManage, s.officeSave},
+		{"POST", "/instansi/{id}/pejabat/hapus", netra.PermUnitManage, s.officeDelete},
 
 		// Employees.
 		{"GET", "/pegawai", netra.PermEmployeeRead, s.employeeList},
@@ -95,6 +100,10 @@ func (s *Server) routeTable() []route {
 		{"GET", "/pegawai/{id}", netra.PermEmployeeRead, s.employeePage},
 		{"GET", "/pegawai/{id}/ubah", netra.PermEmployeeWrite, s.employeeEditForm},
 		{"POST", "/pegawai/{id}/ubah", netra.PermEmployeeWrite, s.employeeUpdate},
+		// Acting and past positions (position.go).
+		{"GET", "/pegawai/{id}/penugasan", netra.PermEmployeeWrite, s.assignmentNewForm},
+		{"POST", "/pegawai/{id}/penugasan", netra.PermEmployeeWrite, s.assignmentCreate},
+		{"POST", "/pegawai/{id}/penugasan/hapus", netra.PermEmployeeWrite, s.assignmentDelete},
 
 		// Roster imports.
 		{"GET", "/impor", netra.PermImport, s.importHome},
@@ -138,6 +147,15 @@ func (s *Server) routeTable() []route {
 		{"PATCH", "/api/v1/employees/{id}", netra.PermEmployeeWrite, s.apiEmployeeUpdate},
 		{"GET", "/api/v1/employees/{id}/history", netra.PermEmployeeRead, s.apiEmployeeHistory},
 		{"GET", "/api/v1/employees/{id}/identifiers", netra.PermEmployeeRead, s.apiEmployeeIdentifiers},
+		{"GET", "/api/v1/employees/{id}/superiors", netra.PermEmployeeRead, s.apiSuperiors},
+		{"GET", "/api/v1/employees/{id}/assignments", netra.PermEmployeeRead, s.apiAssignments},
+		{"POST", "/api/v1/employees/{id}/assignments", netra.PermEmployeeWrite, s.apiAssignmentCreate},
+		{"DELETE", "/api/v1/employees/{id}/assignments/{assignment}", netra.PermEmployeeWrite, s.apiAssignmentDelete},
+		{"GET", "/api/v1/tenants/{id}/office-holders", netra.PermTenantRead, s.apiOfficeHolders},
+		{"POST", "/api/v1/tenants/{id}/office-holders", netra.PermUnitManage, s.apiOfficeHolderCreate},
+		{"GET", "/api/v1/office-holders/{id}", netra.PermTenantRead, s.apiOfficeHolder},
+		{"PATCH", "/api/v1/office-holders/{id}", netra.PermUnitManage, s.apiOfficeHolderUpdate},
+		{"DELETE", "/api/v1/office-holders/{id}", netra.PermUnitManage, s.apiOfficeHolderDelete},
 		{"GET", "/api/v1/imports", netra.PermImport, s.apiImports},
 		{"POST", "/api/v1/imports", netra.PermImport, s.apiImportCreate},
 		{"GET", "/api/v1/imports/{id}", netra.PermImport, s.apiImport},

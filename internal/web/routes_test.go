@@ -25,6 +25,8 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/api/v1/units/", "{id}", id(e.disdikSD.ID)},
 		{"/pegawai/", "{id}", id(e.employees["guru"].ID)},
 		{"/api/v1/employees/", "{id}", id(e.employees["guru"].ID)},
+		{"/api/v1/employees/", "{assignment}", "1"},
+		{"/api/v1/office-holders/", "{id}", "1"},
 		{"/impor/", "{id}", id(im)},
 		{"/api/v1/imports/", "{id}", id(im)},
 		{"/pengguna/", "{id}", id(verifier.ID)},
