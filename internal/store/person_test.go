@@ -92,6 +92,9 @@ func TestRegistryFieldsRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkRegistry(t, "updated", got, &want)
+		if page, err := s.Employees(sys(), netra.EmployeeFilter{Search: "130 123 456"}); err != nil || len(page.Employees) != 1 || page.Employees[0].ID != e.ID {
+			t.Fatalf("search by NIP lama: %+v %v", page, err)
+		}
 		h, err := s.EmployeeHistory(sys(), e.ID)
 		if err != nil || len(h) != 1 {
 			t.Fatalf("history %v %v", h, err)
