@@ -396,7 +396,7 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (
 		return res, fmt.Errorf("store: prepare import: %w", err)
 	}
 	defer ins.Close()
-	fresh, err := imp.linkBatch(ctx, x, rows)
+	fresh, err := imp.linkBatch(ctx, x, rows, nil)
 	if err != nil {
 		return res, err
 	}
@@ -435,14 +435,23 @@ func markUsed(fresh map[int64]bool, id int64) {
 
 // linkBatch links every row of a batch to its person (see linkPersons: one
 // lookup and two writes for the batch) and returns the persons it made new,
-// for merge to tell a new person from a found one.
-func (imp *Importer) linkBatch(ctx context.Context, x *tx, rows []ImportRow) (map[int64]bool, error) {
+// for merge to tell a new person from a found one. old, when not nil, holds
+// the stored records the batch updates: their rows keep the record's person
+// unless their identifiers find another, and cost no new person.
+func (imp *Importer) linkBatch(ctx context.Context, x *tx, rows []ImportRow, old map[string]existing) (map[int64]bool, error) {
 	emps := make([]*netra.Employee, len(rows))
+	var stored []int64
+	if old != nil {
+		stored = make([]int64, len(rows))
+	}
 	for i := range rows {
 		rows[i].Employee.PersonID = 0
 		emps[i] = &rows[i].Employee
+		if o, ok := old[rows[i].Employee.NIP]; ok {
+			stored[i] = o.e.PersonID
+		}
 	}
-	ids, err := x.linkPersons(ctx, emps)
+	ids, err := x.linkPersons(ctx, emps, stored)
 	if err != nil || len(ids) == 0 {
 		return nil, err
 	}
@@ -481,7 +490,7 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 		if _, err := x.ExecContext(ctx, "SAVEPOINT batch"); err != nil {
 			return res, fmt.Errorf("store: savepoint: %w", err)
 		}
-		if _, err := imp.linkBatch(ctx, x, rows); err != nil {
+		if _, err := imp.linkBatch(ctx, x, rows, nil); err != nil {
 			return res, err
 		}
 		for i := range rows {
@@ -512,7 +521,7 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 	if err != nil {
 		return res, err
 	}
-	made, err := imp.linkBatch(ctx, x, rows)
+	made, err := imp.linkBatch(ctx, x, rows, old)
 	if err != nil {
 		return res, err
 	}

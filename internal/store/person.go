@@ -200,21 +200,26 @@ func (x *tx) newPersons(ctx context.Context, n int) ([]int64, error) {
 }
 
 // linkPersons sets the PersonID of every employee in emps that has none:
-// to the person found by the linking rule, or to a new person; two of emps
-// that share a NIK, PNS_ID or NIP_LAMA and find no stored person get the
-// same new one. It returns the ids of the new persons. One lookup query
-// and two writes, however many employees.
-func (x *tx) linkPersons(ctx context.Context, emps []*netra.Employee) ([]int64, error) {
+// to the person found by the linking rule, else to stored[i] (the person of
+// the stored record the employee updates, when the caller knows it; stored
+// may be nil), else to a new person; two of emps that share a NIK, PNS_ID
+// or NIP_LAMA and find no person get the same new one. It returns the ids
+// of the new persons. One lookup query and two writes, however many
+// employees.
+func (x *tx) linkPersons(ctx context.Context, emps []*netra.Employee, stored []int64) ([]int64, error) {
 	m, err := x.findPersons(ctx, emps)
 	if err != nil {
 		return nil, err
 	}
 	var need []*netra.Employee
-	for _, e := range emps {
+	for i, e := range emps {
 		if e.PersonID != 0 {
 			continue
 		}
-		if e.PersonID = m.of(e); e.PersonID == 0 {
+		if e.PersonID = m.of(e); e.PersonID == 0 && stored != nil {
+			e.PersonID = stored[i]
+		}
+		if e.PersonID == 0 {
 			need = append(need, e)
 		}
 	}
@@ -259,15 +264,23 @@ func (x *tx) linkPersons(ctx context.Context, emps []*netra.Employee) ([]int64, 
 	return ids, nil
 }
 
-// dropUnusedPersons deletes the persons among ids that no record points at
-// (a batch allocated them for rows that turned out to be stored already).
+// dropUnusedPersons deletes, in one statement, the persons among ids that
+// no record points at (a batch allocated them for rows that turned out to
+// be stored already).
 func (x *tx) dropUnusedPersons(ctx context.Context, ids []int64) error {
-	for _, id := range ids {
-		if _, err := x.ExecContext(ctx, `DELETE FROM persons WHERE id = $1
-			AND NOT EXISTS (SELECT 1 FROM employees WHERE person_id = $1)
-			AND NOT EXISTS (SELECT 1 FROM person_identifiers WHERE person_id = $1)`, id); err != nil {
-			return fmt.Errorf("store: unused person: %w", err)
-		}
+	if len(ids) == 0 {
+		return nil
+	}
+	in := "id = ANY($1)"
+	var arg any = ids
+	if x.s.dialect != Postgres {
+		b, _ := json.Marshal(ids)
+		in, arg = "id IN (SELECT value FROM json_each($1))", string(b)
+	}
+	if _, err := x.ExecContext(ctx, `DELETE FROM persons WHERE `+in+`
+		AND NOT EXISTS (SELECT 1 FROM employees WHERE person_id = persons.id)
+		AND NOT EXISTS (SELECT 1 FROM person_identifiers WHERE person_id = persons.id)`, arg); err != nil {
+		return fmt.Errorf("store: unused persons: %w", err)
 	}
 	return nil
 }
