@@ -529,7 +529,23 @@ func (e *Employee) Validate(now time.Time) error {
 	v.Text("position_name", e.PositionName, 1000, true)
 	v.Text("email", e.Email, 254, false)
 	v.Text("phone", e.Phone, 64, false)
+	v.Text("nik", e.NIK, 64, false)
+	v.Text("pns_id", e.PNSID, 64, false)
+	v.Text("nip_lama", e.OldNIP, 64, false)
+	v.Text("birth_place", e.BirthPlace, 400, true)
+	v.Text("other_email", e.OtherEmail, 254, false)
+	v.Text("eselon", e.Eselon, 40, false)
+	v.Text("education", e.Education, 400, true)
 	e.NIP = NormalizeNIP(e.NIP)
+	e.NIK, e.OldNIP = NormalizeNIP(e.NIK), NormalizeNIP(e.OldNIP)
+	e.PNSID = strings.TrimSpace(e.PNSID)
+	e.BirthPlace = strings.Join(strings.Fields(e.BirthPlace), " ")
+	e.Education = strings.Join(strings.Fields(e.Education), " ")
+	e.Eselon = strings.TrimSpace(e.Eselon)
+	e.OtherEmail = strings.ToLower(strings.TrimSpace(e.OtherEmail))
+	if e.NIK == "" && e.Type == NonASN {
+		e.NIK = e.NIP // a non-ASN's identifier is their NIK
+	}
 	e.Name = strings.Join(strings.Fields(e.Name), " ")
 	e.FrontTitle = strings.TrimSpace(e.FrontTitle)
 	e.BackTitle = strings.TrimSpace(e.BackTitle)
@@ -598,6 +614,34 @@ func (e *Employee) Validate(now time.Time) error {
 	}
 	if !e.Status.Valid() {
 		v.Add("status", Msg("Status pegawai tidak dikenal.", "Unknown employee status."))
+	}
+	switch {
+	case e.NIK != "" && (len(e.NIK) != 16 || strings.Trim(e.NIK, "0123456789") != ""):
+		v.Add("nik", Msg("NIK harus 16 angka.", "The NIK has 16 digits."))
+	case e.Type == NonASN && e.NIK != e.NIP:
+		v.Add("nik", Msg("NIK pegawai non-ASN harus sama dengan nomor identitasnya.", "A non-ASN employee's NIK must be their identifier."))
+	}
+	if e.OldNIP != "" && (len(e.OldNIP) != 9 || strings.Trim(e.OldNIP, "0123456789") != "") {
+		v.Add("nip_lama", Msg("NIP lama harus 9 angka.", "The old NIP has 9 digits."))
+	}
+	if utf8.RuneCountInString(e.PNSID) > 40 {
+		v.Add("pns_id", Msg("PNS_ID paling panjang 40 karakter.", "The PNS_ID has at most 40 characters."))
+	}
+	if utf8.RuneCountInString(e.BirthPlace) > 100 || utf8.RuneCountInString(e.Education) > 100 || utf8.RuneCountInString(e.Eselon) > 10 {
+		v.Add("education", Msg("Tempat lahir, pendidikan atau eselon terlalu panjang.", "The birth place, education or eselon is too long."))
+	}
+	if e.OtherEmail != "" {
+		if a, err := mail.ParseAddress(e.OtherEmail); err != nil || a.Address != e.OtherEmail || !strings.Contains(e.OtherEmail[strings.Index(e.OtherEmail, "@"):], ".") {
+			v.Add("other_email", Msg("Alamat e-mail lain tidak sah.", "Invalid other e-mail address."))
+		}
+	}
+	for _, d := range [...]struct {
+		field string
+		t     time.Time
+	}{{"rank_date", e.RankDate}, {"position_date", e.PositionDate}} {
+		if !d.t.IsZero() && (d.t.After(now.AddDate(1, 0, 0)) || d.t.Year() < 1945) {
+			v.Add(d.field, Msg("Tanggal TMT tidak masuk akal (sebelum 1945 atau lebih dari setahun ke depan).", "The TMT date is implausible (before 1945 or more than a year ahead)."))
+		}
 	}
 	return v.Err()
 }

@@ -10,7 +10,7 @@ type EmployeeFilter struct {
 	Type         EmploymentType
 	PositionType PositionType
 	Status       EmployeeStatus
-	Search       string // a NIP prefix (digits), or part of the name (its start for a nationwide scope with no tenant chosen)
+	Search       string // a NIP prefix (digits); an identifier the person has or had (NIK, NIP, NI PPPK, NIP lama, PNS_ID: all their records in scope); or part of the name (its start for a nationwide scope with no tenant chosen)
 	After        string // keyset cursor from the previous page
 	Limit        int
 }

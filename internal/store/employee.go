@@ -15,18 +15,22 @@ import (
 
 const employeeCols = `e.id, e.tenant_id, e.nip, e.name, e.front_title, e.back_title, e.type, e.golongan,
 	e.position_name, e.position_type, e.unit_id, e.email, e.phone, e.status, e.birth_date, e.sex,
-	e.created_at, e.updated_at, u.name, u.path`
+	e.nik, e.pns_id, e.nip_lama, e.birth_place, e.other_email, e.eselon, e.education, e.rank_date,
+	e.position_date, e.head, COALESCE(e.person_id, 0), e.created_at, e.updated_at, u.name, u.path`
 
 func scanEmployee(row interface{ Scan(...any) error }, e *netra.Employee, extra ...any) error {
-	var birth string
+	var birth, rankDate, positionDate string
 	var created, updated int64
 	dst := append([]any{&e.ID, &e.TenantID, &e.NIP, &e.Name, &e.FrontTitle, &e.BackTitle, &e.Type, &e.Golongan,
 		&e.PositionName, &e.PositionType, &e.UnitID, &e.Email, &e.Phone, &e.Status, &birth, &e.Sex,
-		&created, &updated, &e.UnitName, &e.UnitPath}, extra...)
+		&e.NIK, &e.PNSID, &e.OldNIP, &e.BirthPlace, &e.OtherEmail, &e.Eselon, &e.Education, &rankDate,
+		&positionDate, &e.Head, &e.PersonID, &created, &updated, &e.UnitName, &e.UnitPath}, extra...)
 	if err := row.Scan(dst...); err != nil {
 		return err
 	}
 	e.BirthDate, _ = time.Parse(time.DateOnly, birth)
+	e.RankDate, _ = time.Parse(time.DateOnly, rankDate)
+	e.PositionDate, _ = time.Parse(time.DateOnly, positionDate)
 	e.CreatedAt, e.UpdatedAt = fromMS(created), fromMS(updated)
 	return nil
 }
@@ -57,6 +61,19 @@ func employeeChanges(before, after *netra.Employee) map[string]change {
 	diff(ch, "phone", before.Phone, after.Phone)
 	diff(ch, "status", before.Status, after.Status)
 	diff(ch, "tenant_id", before.TenantID, after.TenantID)
+	diff(ch, "nik", before.NIK, after.NIK)
+	diff(ch, "pns_id", before.PNSID, after.PNSID)
+	diff(ch, "nip_lama", before.OldNIP, after.OldNIP)
+	diff(ch, "birth_place", before.BirthPlace, after.BirthPlace)
+	diff(ch, "other_email", before.OtherEmail, after.OtherEmail)
+	diff(ch, "eselon", before.Eselon, after.Eselon)
+	diff(ch, "education", before.Education, after.Education)
+	diff(ch, "rank_date", dateString(before.RankDate), dateString(after.RankDate))
+	diff(ch, "position_date", dateString(before.PositionDate), dateString(after.PositionDate))
+	diff(ch, "head", before.Head, after.Head)
+	if after.PersonID != 0 {
+		diff(ch, "person_id", before.PersonID, after.PersonID)
+	}
 	return ch
 }
 
@@ -78,8 +95,10 @@ func (x *tx) unitInScope(ctx context.Context, unitID int64, p netra.Permission) 
 	return &u, nil
 }
 
-// CreateEmployee adds an employee to a unit. A NIP already registered
-// anywhere is a conflict (a NIP is never reused).
+// CreateEmployee adds an employee to a unit and links it to the person
+// behind it (see person.go: by NIK, PNS_ID, NIP_LAMA or a past identifier;
+// a new person when none matches). A NIP already registered anywhere is a
+// conflict (a NIP is never reused).
 func (s *Store) CreateEmployee(ctx context.Context, e *netra.Employee) error {
 	if err := e.Validate(s.now()); err != nil {
 		return err
@@ -94,18 +113,27 @@ func (s *Store) CreateEmployee(ctx context.Context, e *netra.Employee) error {
 		}
 		e.TenantID = u.TenantID
 		e.CreatedAt, e.UpdatedAt = fromMS(x.now), fromMS(x.now)
+		e.PersonID = 0
+		if _, err := x.linkPersons(ctx, []*netra.Employee{e}, nil); err != nil {
+			return err
+		}
 		err = x.QueryRowContext(ctx, `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title,
-			type, golongan, position_name, position_type, unit_id, email, phone, status, birth_date, sex, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id`,
+			type, golongan, position_name, position_type, unit_id, email, phone, status, birth_date, sex,
+			nik, pns_id, nip_lama, birth_place, other_email, eselon, education, rank_date, position_date, head, person_id,
+			created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+			$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $28) RETURNING id`,
 			e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type, e.Golongan, e.PositionName,
-			e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, dateString(e.BirthDate), e.Sex, x.now).Scan(&e.ID)
+			e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, dateString(e.BirthDate), e.Sex,
+			e.NIK, e.PNSID, e.OldNIP, e.BirthPlace, e.OtherEmail, e.Eselon, e.Education, dateString(e.RankDate),
+			dateString(e.PositionDate), e.Head, e.PersonID, x.now).Scan(&e.ID)
 		if isUniqueViolation(err) {
 			return netra.Invalid("nip", netra.Msg("NIP "+e.NIP+" sudah terdaftar.", "NIP "+e.NIP+" is already registered."))
 		} else if err != nil {
 			return fmt.Errorf("store: insert employee: %w", err)
 		}
 		return x.audit(ctx, e.TenantID, "employee.create", "employee", e.ID, map[string]any{
-			"nip": e.NIP, "name": e.Name, "unit_id": e.UnitID, "type": e.Type})
+			"nip": e.NIP, "name": e.Name, "unit_id": e.UnitID, "type": e.Type, "person_id": e.PersonID})
 	})
 }
 
@@ -142,6 +170,16 @@ type EmployeeUpdate struct {
 	Email        *string
 	Phone        *string
 	Status       *netra.EmployeeStatus
+	NIK          *string
+	PNSID        *string
+	OldNIP       *string
+	BirthPlace   *string
+	OtherEmail   *string
+	Eselon       *string
+	Education    *string
+	RankDate     *time.Time // the zero time clears it
+	PositionDate *time.Time
+	Head         *bool
 }
 
 // UpdateEmployee changes an employee, keeps the change in the employee's
@@ -165,6 +203,22 @@ func (s *Store) UpdateEmployee(ctx context.Context, id int64, up EmployeeUpdate)
 		set(&e.PositionName, up.PositionName)
 		set(&e.Email, up.Email)
 		set(&e.Phone, up.Phone)
+		set(&e.NIK, up.NIK)
+		set(&e.PNSID, up.PNSID)
+		set(&e.OldNIP, up.OldNIP)
+		set(&e.BirthPlace, up.BirthPlace)
+		set(&e.OtherEmail, up.OtherEmail)
+		set(&e.Eselon, up.Eselon)
+		set(&e.Education, up.Education)
+		if up.RankDate != nil {
+			e.RankDate = *up.RankDate
+		}
+		if up.PositionDate != nil {
+			e.PositionDate = *up.PositionDate
+		}
+		if up.Head != nil {
+			e.Head = *up.Head
+		}
 		if up.Type != nil {
 			e.Type = *up.Type
 		}
@@ -191,10 +245,13 @@ func (s *Store) UpdateEmployee(ctx context.Context, id int64, up EmployeeUpdate)
 			return err
 		}
 		out = &e
-		ch := employeeChanges(before, &e)
-		if len(ch) == 0 {
+		if len(employeeChanges(before, &e)) == 0 {
 			return nil
 		}
+		if err := x.relink(ctx, before, &e); err != nil {
+			return err
+		}
+		ch := employeeChanges(before, &e)
 		if err := x.saveEmployee(ctx, &e, 0); err != nil {
 			return err
 		}
@@ -206,14 +263,19 @@ func (s *Store) UpdateEmployee(ctx context.Context, id int64, up EmployeeUpdate)
 	return out, err
 }
 
-// saveEmployee writes every mutable column of e.
+// saveEmployee writes every mutable column of e (a PersonID of 0 keeps the
+// stored person).
 func (x *tx) saveEmployee(ctx context.Context, e *netra.Employee, importID int64) error {
 	e.UpdatedAt = fromMS(x.now)
 	_, err := x.ExecContext(ctx, `UPDATE employees SET tenant_id = $1, name = $2, search_name = $3, front_title = $4,
 		back_title = $5, type = $6, golongan = $7, position_name = $8, position_type = $9, unit_id = $10, email = $11,
-		phone = $12, status = $13, updated_at = $14, import_id = COALESCE($15, import_id) WHERE id = $16`,
+		phone = $12, status = $13, updated_at = $14, import_id = COALESCE($15, import_id), nik = $16, pns_id = $17,
+		nip_lama = $18, birth_place = $19, other_email = $20, eselon = $21, education = $22, rank_date = $23,
+		position_date = $24, head = $25, person_id = COALESCE($26, person_id) WHERE id = $27`,
 		e.TenantID, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type, e.Golongan, e.PositionName,
-		e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, x.now, nullID(importID), e.ID)
+		e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, x.now, nullID(importID), e.NIK, e.PNSID,
+		e.OldNIP, e.BirthPlace, e.OtherEmail, e.Eselon, e.Education, dateString(e.RankDate),
+		dateString(e.PositionDate), e.Head, nullID(e.PersonID), e.ID)
 	if err != nil {
 		return fmt.Errorf("store: update employee: %w", err)
 	}
@@ -391,13 +453,22 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 		return nil, err
 	}
 	var a args
-	scope := scopeSQL(sc, &a, "", "e.tenant_id", "u.path")
+	// A search by identifier finds a handful of records through the
+	// identifier indexes; said as a plain column, the government would lead
+	// the planner to walk all its employees in name order instead.
+	q := strings.TrimSpace(f.Search)
+	byIdentifier := q != "" && identifierLike(netra.NormalizeNIP(q))
+	tcol := "e.tenant_id"
+	if byIdentifier {
+		tcol = "+e.tenant_id"
+	}
+	scope := scopeSQL(sc, &a, "", tcol, "u.path")
 	where := []string{scope}
 	if f.TenantID != 0 {
-		where = append(where, "e.tenant_id = "+a.add(f.TenantID))
+		where = append(where, tcol+" = "+a.add(f.TenantID))
 	} else if oneGovernment(sc) {
 		// Said outright, the government leads the planner to its index.
-		where = append(where, "e.tenant_id = "+a.add(sc.Areas[0].TenantID))
+		where = append(where, tcol+" = "+a.add(sc.Areas[0].TenantID))
 	}
 	if f.UnitID != 0 {
 		var p string
@@ -406,7 +477,7 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 			return nil, fmt.Errorf("unit %d: %w", f.UnitID, netra.ErrNotFound)
 		}
 		lo, hi := subtree(p)
-		where = append(where, "e.tenant_id = "+a.add(tid), "u.path >= "+a.add(lo), "u.path < "+a.add(hi))
+		where = append(where, tcol+" = "+a.add(tid), "u.path >= "+a.add(lo), "u.path < "+a.add(hi))
 	}
 	if f.Type != "" {
 		where = append(where, "e.type = "+a.add(f.Type))
@@ -417,8 +488,10 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 	if f.Status != "" {
 		where = append(where, "e.status = "+a.add(f.Status))
 	}
-	if q := strings.TrimSpace(f.Search); q != "" {
-		if n := netra.NormalizeNIP(q); len(n) >= 4 && strings.Trim(n, "0123456789") == "" {
+	if q != "" {
+		if n := netra.NormalizeNIP(q); byIdentifier {
+			where = append(where, personSearch(&a, n))
+		} else if len(n) >= 4 && strings.Trim(n, "0123456789") == "" {
 			where = append(where, "e.nip >= "+a.add(n), "e.nip < "+a.add(n+":"))
 		} else if nameSearchMatchesStart(sc, f) {
 			p := strings.ToLower(strings.Join(strings.Fields(q), " "))
@@ -436,7 +509,7 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 	if !strings.Contains(cond, "u.path") {
 		countFrom = ` FROM employees e WHERE ` + cond
 	}
-	if s.dialect == SQLite && strings.Contains(scope, "e.tenant_id IN") {
+	if s.dialect == SQLite && !byIdentifier && strings.Contains(scope, "e.tenant_id IN") {
 		// The page of a province: SQLite (with no statistics) would read
 		// every employee of its governments through the government index
 		// and sort them, 640 ms for Jawa Barat; the unary plus keeps it off
@@ -488,6 +561,51 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 		page.Next = makeCursor(searchName(last.Name), last.ID)
 	}
 	return page, nil
+}
+
+// identifierLike reports whether a search is an identifier a person may
+// have had: a NIP_LAMA (9 digits), a NIK (16), a NIP or NI PPPK (18), or a
+// SIASN PNS_ID (20 to 40 letters and digits with at least 6 digits).
+func identifierLike(s string) bool {
+	digits, alnum := 0, 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z'):
+			alnum++
+		default:
+			return false
+		}
+	}
+	if alnum == 0 {
+		return digits == 9 || digits == 16 || digits == 18
+	}
+	return digits >= 6 && digits+alnum >= 20 && digits+alnum <= 40
+}
+
+// personSearch is the condition for a search by identifier: the records
+// whose nip starts with it (as before), and every record of each person who
+// has or had it, by NIK, PNS_ID, NIP_LAMA, nip or a past identifier. Each
+// branch is an index probe; the scope, ANDed outside, keeps out the records
+// the actor may not read, so another government's records of the same
+// person stay hidden. An IN over ids (not an OR of the branches) keeps
+// PostgreSQL from turning the subqueries into a filter over every row.
+func personSearch(a *args, n string) string {
+	v := a.add(n)
+	if strings.Trim(n, "0123456789") != "" {
+		v2 := a.add(strings.ToUpper(n))
+		return `e.id IN (SELECT p.id FROM employees p WHERE p.person_id IN (
+			SELECT person_id FROM employees WHERE pns_id <> '' AND pns_id IN (` + v + `, ` + v2 + `)
+			UNION SELECT person_id FROM person_identifiers WHERE value IN (` + v + `, ` + v2 + `)))`
+	}
+	return `e.id IN (SELECT id FROM employees WHERE nip >= ` + v + ` AND nip < ` + a.add(n+":") + `
+		UNION SELECT p.id FROM employees p WHERE p.person_id IN (
+			SELECT person_id FROM employees WHERE nip = ` + v + `
+			UNION SELECT person_id FROM employees WHERE nik <> '' AND nik = ` + v + `
+			UNION SELECT person_id FROM employees WHERE pns_id <> '' AND pns_id = ` + v + `
+			UNION SELECT person_id FROM employees WHERE nip_lama <> '' AND nip_lama = ` + v + `
+			UNION SELECT person_id FROM person_identifiers WHERE value = ` + v + `))`
 }
 
 // NameSearchMatchesStart reports whether a name search with f by the actor

@@ -437,8 +437,11 @@ type batchResult struct {
 }
 
 const insertEmployee = `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title, type, golongan,
-	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id, created_at, updated_at, import_line)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19)`
+	position_name, position_type, unit_id, email, phone, status, birth_date, sex, import_id,
+	nik, pns_id, nip_lama, birth_place, other_email, eselon, education, rank_date, position_date, head, person_id,
+	created_at, updated_at, import_line)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+	$18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $29, $30)`
 
 func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (batchResult, error) {
 	var res batchResult
@@ -447,27 +450,82 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (
 		return res, fmt.Errorf("store: prepare import: %w", err)
 	}
 	defer ins.Close()
+	fresh, err := imp.linkBatch(ctx, x, rows, nil)
+	if err != nil {
+		return res, err
+	}
 	for i := range rows {
 		e := &rows[i].Employee
 		r, err := ins.ExecContext(ctx, e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, e.Type,
 			e.Golongan, e.PositionName, e.PositionType, e.UnitID, e.Email, e.Phone, e.Status, dateString(e.BirthDate),
-			e.Sex, imp.im.ID, x.now, rows[i].Line)
+			e.Sex, imp.im.ID, e.NIK, e.PNSID, e.OldNIP, e.BirthPlace, e.OtherEmail, e.Eselon, e.Education,
+			dateString(e.RankDate), dateString(e.PositionDate), e.Head, e.PersonID, x.now, rows[i].Line)
 		if err != nil {
 			return res, fmt.Errorf("store: import line %d: %w", rows[i].Line, err)
 		}
 		if n, _ := r.RowsAffected(); n == 1 {
 			res.inserted++
+			markUsed(fresh, e.PersonID)
 			continue
 		}
 		old, err := imp.loadExisting(ctx, x, []string{e.NIP})
 		if err != nil {
 			return res, err
 		}
-		if err := imp.merge(ctx, x, &rows[i], old[e.NIP], &res); err != nil {
+		if err := imp.merge(ctx, x, &rows[i], old[e.NIP], fresh, &res); err != nil {
 			return res, err
 		}
 	}
-	return res, nil
+	return res, imp.dropFresh(ctx, x, fresh)
+}
+
+// markUsed notes that a stored row took the new person id, so that
+// dropFresh leaves it alone (and spends no statement on it).
+func markUsed(fresh map[int64]bool, id int64) {
+	if _, ok := fresh[id]; ok {
+		fresh[id] = true
+	}
+}
+
+// linkBatch links every row of a batch to its person (see linkPersons: one
+// lookup and two writes for the batch) and returns the persons it made new,
+// for merge to tell a new person from a found one. old, when not nil, holds
+// the stored records the batch updates: their rows keep the record's person
+// unless their identifiers find another, and cost no new person.
+func (imp *Importer) linkBatch(ctx context.Context, x *tx, rows []ImportRow, old map[string]existing) (map[int64]bool, error) {
+	emps := make([]*netra.Employee, len(rows))
+	var stored []int64
+	if old != nil {
+		stored = make([]int64, len(rows))
+	}
+	for i := range rows {
+		rows[i].Employee.PersonID = 0
+		emps[i] = &rows[i].Employee
+		if o, ok := old[rows[i].Employee.NIP]; ok {
+			stored[i] = o.e.PersonID
+		}
+	}
+	ids, err := x.linkPersons(ctx, emps, stored)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	fresh := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		fresh[id] = false // true once a row takes it
+	}
+	return fresh, nil
+}
+
+// dropFresh deletes the new persons of a batch that merge did not use
+// (made for rows that were stored already: a re-import).
+func (imp *Importer) dropFresh(ctx context.Context, x *tx, fresh map[int64]bool) error {
+	var unused []int64
+	for id, used := range fresh {
+		if !used {
+			unused = append(unused, id)
+		}
+	}
+	return x.dropUnusedPersons(ctx, unused)
 }
 
 // writePostgres writes a batch; fresh, when not nil, holds the COPY values of
@@ -485,6 +543,12 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 	if !imp.pgMatch && fresh != nil {
 		if _, err := x.ExecContext(ctx, "SAVEPOINT batch"); err != nil {
 			return res, fmt.Errorf("store: savepoint: %w", err)
+		}
+		if _, err := imp.linkBatch(ctx, x, rows, nil); err != nil {
+			return res, err
+		}
+		for i := range rows {
+			fresh[i][copyPerson] = rows[i].Employee.PersonID
 		}
 		n, err := imp.copyEmployees(ctx, x, fresh)
 		switch {
@@ -511,6 +575,10 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 	if err != nil {
 		return res, err
 	}
+	made, err := imp.linkBatch(ctx, x, rows, old)
+	if err != nil {
+		return res, err
+	}
 	var unknown [][]any
 	inBatch := map[string]int64{}
 	for i := range rows {
@@ -522,27 +590,37 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 		}
 		inBatch[e.NIP] = r.Line
 		if o, ok := old[e.NIP]; ok {
-			if err := imp.merge(ctx, x, r, o, &res); err != nil {
+			if err := imp.merge(ctx, x, r, o, made, &res); err != nil {
 				return res, err
 			}
 			continue
 		}
+		markUsed(made, e.PersonID)
 		unknown = append(unknown, append(copyValues(e, imp.im.ID, x.now), r.Line))
 	}
 	n, err := imp.copyEmployees(ctx, x, unknown)
 	res.inserted += n
-	return res, err
+	if err != nil {
+		return res, err
+	}
+	return res, imp.dropFresh(ctx, x, made)
 }
 
 // copyColumns are the employee columns an import fills, in copyValues' order.
 var copyColumns = []string{"tenant_id", "nip", "name", "search_name", "front_title", "back_title", "type", "golongan",
 	"position_name", "position_type", "unit_id", "email", "phone", "status", "birth_date", "sex", "import_id",
-	"created_at", "updated_at", "import_line"}
+	"nik", "pns_id", "nip_lama", "birth_place", "other_email", "eselon", "education", "rank_date", "position_date",
+	"head", "person_id", "created_at", "updated_at", "import_line"}
+
+// copyPerson is the index of person_id in copyValues (filled once the batch
+// is linked).
+const copyPerson = 27
 
 func copyValues(e *netra.Employee, importID, now int64) []any {
 	return []any{e.TenantID, e.NIP, e.Name, searchName(e.Name), e.FrontTitle, e.BackTitle, string(e.Type),
 		string(e.Golongan), e.PositionName, string(e.PositionType), e.UnitID, e.Email, e.Phone, string(e.Status),
-		dateString(e.BirthDate), string(e.Sex), importID, now, now}
+		dateString(e.BirthDate), string(e.Sex), importID, e.NIK, e.PNSID, e.OldNIP, e.BirthPlace, e.OtherEmail,
+		e.Eselon, e.Education, dateString(e.RankDate), dateString(e.PositionDate), e.Head, nullID(e.PersonID), now, now}
 }
 
 // copyEmployees loads rows with COPY on the transaction's connection.
@@ -604,13 +682,24 @@ func (imp *Importer) loadExisting(ctx context.Context, x *tx, nips []string) (ma
 }
 
 // merge applies a row to an employee that already exists.
-func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, res *batchResult) error {
+// fresh holds the persons the batch made new (merge marks the ones it
+// uses): a row of a stored record that found no person by its identifiers
+// keeps the record's person rather than take a new one.
+func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing, fresh map[int64]bool, res *batchResult) error {
 	if o.importID == imp.im.ID {
 		res.problems = append(res.problems, dupProblem(r, o.line))
 		return nil
 	}
 	e := r.Employee
 	e.ID, e.CreatedAt = o.e.ID, o.e.CreatedAt
+	// A file without these columns (an older roster layout) does not make
+	// the registry forget a person's identifiers or birthplace; a corrected
+	// one replaces them (and the old one is kept, see keepPastIdentifiers).
+	e.NIK, e.PNSID, e.OldNIP = cmpOr(e.NIK, o.e.NIK), cmpOr(e.PNSID, o.e.PNSID), cmpOr(e.OldNIP, o.e.OldNIP)
+	e.BirthPlace = cmpOr(e.BirthPlace, o.e.BirthPlace)
+	if _, isNew := fresh[e.PersonID]; isNew || e.PersonID == 0 {
+		e.PersonID = o.e.PersonID
+	}
 	ch := employeeChanges(&o.e, &e)
 	switch out, p := imp.decide(r, &o, ch); out {
 	case outRejected:
@@ -623,6 +712,14 @@ func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing,
 		res.unchanged++
 		_, err := x.ExecContext(ctx, `UPDATE employees SET import_id = $1, import_line = $2 WHERE id = $3`, imp.im.ID, r.Line, e.ID)
 		return err
+	}
+	_, nik := ch["nik"]
+	_, pnsID := ch["pns_id"]
+	_, oldNIP := ch["nip_lama"]
+	if (nik && o.e.NIK != "") || (pnsID && o.e.PNSID != "") || (oldNIP && o.e.OldNIP != "") || e.PersonID != o.e.PersonID {
+		if err := x.keepPastIdentifiers(ctx, &o.e, &e); err != nil {
+			return err
+		}
 	}
 	if err := x.saveEmployee(ctx, &e, imp.im.ID); err != nil {
 		return err

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/store"
@@ -27,16 +28,27 @@ type apiEmployee struct {
 	Status       string `json:"status"`
 	BirthDate    string `json:"birth_date"`
 	Sex          string `json:"sex"`
+	NIK          string `json:"nik"`
+	PNSID        string `json:"pns_id"`
+	OldNIP       string `json:"nip_lama"`
+	BirthPlace   string `json:"birth_place"`
+	OtherEmail   string `json:"other_email"`
+	Eselon       string `json:"eselon"`
+	Education    string `json:"education"`
+	RankDate     string `json:"rank_date"`
+	PositionDate string `json:"position_date"`
+	Head         bool   `json:"head"`
+	PersonID     int64  `json:"person_id"`
 	CreatedAt    string `json:"created_at"`
 	UpdatedAt    string `json:"updated_at"`
 }
 
 func employeeJSON(e *netra.Employee) apiEmployee {
-	birth := ""
-	if !e.BirthDate.IsZero() {
-		birth = e.BirthDate.Format("2006-01-02")
-	}
-	return apiEmployee{ID: e.ID, TenantID: e.TenantID, NIP: e.NIP, Name: e.Name, FrontTitle: e.FrontTitle, BackTitle: e.BackTitle,
+	birth := dateValue(e.BirthDate)
+	return apiEmployee{NIK: e.NIK, PNSID: e.PNSID, OldNIP: e.OldNIP, BirthPlace: e.BirthPlace, OtherEmail: e.OtherEmail,
+		Eselon: e.Eselon, Education: e.Education, RankDate: dateValue(e.RankDate), PositionDate: dateValue(e.PositionDate),
+		Head: e.Head, PersonID: e.PersonID,
+		ID: e.ID, TenantID: e.TenantID, NIP: e.NIP, Name: e.Name, FrontTitle: e.FrontTitle, BackTitle: e.BackTitle,
 		FullName: e.FullName(), Type: string(e.Type), Golongan: string(e.Golongan), PositionName: e.PositionName,
 		PositionType: string(e.PositionType), UnitID: e.UnitID, UnitName: e.UnitName, Email: e.Email, Phone: e.Phone,
 		Status: string(e.Status), BirthDate: birth, Sex: string(e.Sex), CreatedAt: ts(e.CreatedAt), UpdatedAt: ts(e.UpdatedAt)}
@@ -104,6 +116,33 @@ type apiEmployeeInput struct {
 	Email        string               `json:"email"`
 	Phone        string               `json:"phone"`
 	Status       netra.EmployeeStatus `json:"status"`
+	NIK          string               `json:"nik"`
+	PNSID        string               `json:"pns_id"`
+	OldNIP       string               `json:"nip_lama"`
+	BirthPlace   string               `json:"birth_place"`
+	OtherEmail   string               `json:"other_email"`
+	Eselon       string               `json:"eselon"`
+	Education    string               `json:"education"`
+	RankDate     string               `json:"rank_date"`
+	PositionDate string               `json:"position_date"`
+	Head         bool                 `json:"head"`
+}
+
+// apiDate reads a TMT date of an input: "YYYY-MM-DD", "" for none (the
+// zero time); nil when the input leaves it out. A malformed date is a field
+// error in v.
+func apiDate(v *netra.ValidationError, name string, in *string) *time.Time {
+	if in == nil {
+		return nil
+	}
+	var t time.Time
+	if *in != "" {
+		var err error
+		if t, err = time.Parse(dateLayout, *in); err != nil {
+			v.Add(name, msgNotDate)
+		}
+	}
+	return &t
 }
 
 // apiEmployeeCreate adds an employee.
@@ -114,7 +153,14 @@ func (s *Server) apiEmployeeCreate(w http.ResponseWriter, r *http.Request) error
 	}
 	e := &netra.Employee{NIP: in.NIP, Name: in.Name, FrontTitle: in.FrontTitle, BackTitle: in.BackTitle, Type: in.Type,
 		Golongan: in.Golongan, PositionName: in.PositionName, PositionType: in.PositionType, UnitID: in.UnitID,
-		Email: in.Email, Phone: in.Phone, Status: in.Status}
+		Email: in.Email, Phone: in.Phone, Status: in.Status, NIK: in.NIK, PNSID: in.PNSID, OldNIP: in.OldNIP,
+		BirthPlace: in.BirthPlace, OtherEmail: in.OtherEmail, Eselon: in.Eselon, Education: in.Education, Head: in.Head}
+	var v netra.ValidationError
+	e.RankDate = *apiDate(&v, "rank_date", &in.RankDate)
+	e.PositionDate = *apiDate(&v, "position_date", &in.PositionDate)
+	if err := v.Err(); err != nil {
+		return err
+	}
 	ctx := r.Context()
 	if err := s.store.CreateEmployee(ctx, e); err != nil {
 		return err
@@ -138,6 +184,16 @@ type apiEmployeePatch struct {
 	Email        *string               `json:"email"`
 	Phone        *string               `json:"phone"`
 	Status       *netra.EmployeeStatus `json:"status"`
+	NIK          *string               `json:"nik"`
+	PNSID        *string               `json:"pns_id"`
+	OldNIP       *string               `json:"nip_lama"`
+	BirthPlace   *string               `json:"birth_place"`
+	OtherEmail   *string               `json:"other_email"`
+	Eselon       *string               `json:"eselon"`
+	Education    *string               `json:"education"`
+	RankDate     *string               `json:"rank_date"`
+	PositionDate *string               `json:"position_date"`
+	Head         *bool                 `json:"head"`
 }
 
 // apiEmployeeUpdate changes the fields given; a new unit_id moves the employee.
@@ -150,10 +206,18 @@ func (s *Server) apiEmployeeUpdate(w http.ResponseWriter, r *http.Request) error
 	if err := decodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	if _, err := s.store.UpdateEmployee(ctx, id, store.EmployeeUpdate{Name: in.Name, FrontTitle: in.FrontTitle,
+	up := store.EmployeeUpdate{Name: in.Name, FrontTitle: in.FrontTitle,
 		BackTitle: in.BackTitle, Type: in.Type, Golongan: in.Golongan, PositionName: in.PositionName,
-		PositionType: in.PositionType, UnitID: in.UnitID, Email: in.Email, Phone: in.Phone, Status: in.Status}); err != nil {
+		PositionType: in.PositionType, UnitID: in.UnitID, Email: in.Email, Phone: in.Phone, Status: in.Status,
+		NIK: in.NIK, PNSID: in.PNSID, OldNIP: in.OldNIP, BirthPlace: in.BirthPlace, OtherEmail: in.OtherEmail,
+		Eselon: in.Eselon, Education: in.Education, Head: in.Head}
+	var v netra.ValidationError
+	up.RankDate, up.PositionDate = apiDate(&v, "rank_date", in.RankDate), apiDate(&v, "position_date", in.PositionDate)
+	if err := v.Err(); err != nil {
+		return err
+	}
+	ctx := r.Context()
+	if _, err := s.store.UpdateEmployee(ctx, id, up); err != nil {
 		return err
 	}
 	return s.apiEmployee(w, r)
@@ -189,6 +253,41 @@ func (s *Server) apiEmployeeHistory(w http.ResponseWriter, r *http.Request) erro
 			ch[k] = apiHistoryValue{From: v.From, To: v.To}
 		}
 		out.Items = append(out.Items, apiHistory{At: ts(h.At), Actor: h.Actor, Source: h.Source, Changes: ch})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type apiIdentifier struct {
+	Kind       string  `json:"kind"`
+	Value      string  `json:"value"`
+	TenantID   int64   `json:"tenant_id"`
+	TenantName string  `json:"tenant_name"`
+	EmployeeID *int64  `json:"employee_id"`
+	Since      string  `json:"since"`
+	Until      *string `json:"until"`
+	Current    bool    `json:"current"`
+}
+
+// apiEmployeeIdentifiers lists the identifiers of the person behind an
+// employee, across their records; the store checks access and audits the
+// read.
+func (s *Server) apiEmployeeIdentifiers(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id")
+	if err != nil {
+		return err
+	}
+	is, err := s.store.PersonIdentifiers(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	out := list[apiIdentifier]{Items: []apiIdentifier{}}
+	for _, i := range is {
+		a := apiIdentifier{Kind: i.Kind, Value: i.Value, TenantID: i.TenantID, TenantName: i.TenantName,
+			Since: ts(i.Since), Until: optTS(i.Until), Current: i.Current}
+		if i.EmployeeID != 0 {
+			a.EmployeeID = &i.EmployeeID
+		}
+		out.Items = append(out.Items, a)
 	}
 	return writeJSON(w, http.StatusOK, out)
 }

@@ -78,9 +78,9 @@ func (s *Server) employeeList(w http.ResponseWriter, r *http.Request) error {
 	}
 	d := &employeeListPage{page: p, Search: f.Search, CanCreate: info(r).actor.Can(netra.PermEmployeeWrite),
 		FiltersOpen: q.get("instansi") != "" || q.get("unit") != "" || q.get("jenis") != "" || q.get("jabatan") != "" || q.get("status") != ""}
-	d.SearchHint = p.T("employees.search.hint")
+	d.SearchHint = p.T("registry.search.hint")
 	if store.NameSearchMatchesStart(ctx, f) {
-		d.SearchHint = p.T("employees.search.hint_start")
+		d.SearchHint = p.T("registry.search.hint_start")
 	}
 	d.Filter = append(d.Filter, field{Name: "instansi", Label: p.T("employee.tenant"), Type: "select",
 		Options: tenantOptions(tenants, strconv.FormatInt(f.TenantID, 10), p.T("filter.all"), false)})
@@ -174,6 +174,12 @@ type employeePage struct {
 	CanEdit  bool
 	// Positions is the chain of superiors and the assignments (position.go).
 	Positions *positionsView
+	// Identifiers is every identifier the person behind the record has had.
+	Identifiers []identifierRow
+}
+
+type identifierRow struct {
+	Kind, Value, Tenant, Since, Until, Record, Href string
 }
 
 // employeePage shows one employee with the history of their record. The
@@ -184,10 +190,11 @@ func (s *Server) employeePage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	e, hist, err := s.store.EmployeeWithHistory(ctx, id)
+	rec, err := s.store.EmployeeRecord(ctx, id)
 	if err != nil {
 		return err
 	}
+	e, hist := rec.Employee, rec.History
 	t, err := s.store.Tenant(ctx, e.TenantID)
 	if err != nil {
 		return err
@@ -216,6 +223,21 @@ func (s *Server) employeePage(w http.ResponseWriter, r *http.Request) error {
 		sortChanges(row.Changes)
 		d.History = append(d.History, row)
 	}
+	for _, i := range rec.Identifiers {
+		row := identifierRow{Kind: p.T("registry.kind." + i.Kind), Value: i.Value, Tenant: i.TenantName, Since: p.Date(i.Since), Until: p.T("registry.current")}
+		if !i.Until.IsZero() {
+			row.Until = p.Date(i.Until)
+		}
+		switch {
+		case i.EmployeeID == e.ID:
+			row.Record = p.T("registry.identifiers.this")
+		case i.EmployeeID != 0:
+			row.Record, row.Href = "#"+strconv.FormatInt(i.EmployeeID, 10), "/pegawai/"+strconv.FormatInt(i.EmployeeID, 10)
+		default:
+			row.Record = "–"
+		}
+		d.Identifiers = append(d.Identifiers, row)
+	}
 	return s.render(w, r, http.StatusOK, "employee", d)
 }
 
@@ -241,6 +263,11 @@ func (s *Server) historyValue(r *http.Request, p *page, field string, v any, uni
 		return netra.PositionType(str).Label(p.Lang)
 	case "status":
 		return netra.EmployeeStatus(str).Label(p.Lang)
+	case "head":
+		if v == true {
+			return p.T("registry.yes")
+		}
+		return p.T("registry.no")
 	case "unit_id":
 		if n, ok := units[str]; ok {
 			return n

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/netra-id/netra"
 	"github.com/netra-id/netra/internal/store"
@@ -16,6 +17,11 @@ type employeeFormPage struct {
 	Fields     []field
 	Action     string
 	UnitByCode bool
+	// Registry holds the fields of the national registry (SIASN): NIK,
+	// PNS_ID, TMT dates, eselon, education, birth place, other e-mail.
+	Registry []field
+	Head     bool    // the head-post checkbox
+	all      []field // Fields and Registry, one backing array
 }
 
 // writableTenants lists the governments where the actor may write employees.
@@ -88,7 +94,32 @@ func (s *Server) employeeFormData(r *http.Request, p *page, t *netra.Tenant, e *
 		d.Fields = append(d.Fields, field{Name: "status", Label: p.T("employee.status"), Type: "select",
 			Options: statusOptions(p, string(e.Status), "", "")})
 	}
+	d.Head = e.Head
+	registry := []field{
+		{Name: "nik", Label: p.T("registry.nik"), Hint: p.T("registry.nik.hint"), Type: "text", Value: e.NIK, InputMode: "numeric", Autocomplete: "off", MaxLength: 24},
+		{Name: "pns_id", Label: p.T("registry.pns_id"), Hint: p.T("registry.pns_id.hint"), Type: "text", Value: e.PNSID, Autocomplete: "off", MaxLength: 40},
+		{Name: "nip_lama", Label: p.T("registry.nip_lama"), Hint: p.T("registry.nip_lama.hint"), Type: "text", Value: e.OldNIP, InputMode: "numeric", Autocomplete: "off", MaxLength: 12},
+		{Name: "rank_date", Label: p.T("registry.rank_date"), Type: "date", Value: dateValue(e.RankDate)},
+		{Name: "position_date", Label: p.T("registry.position_date"), Type: "date", Value: dateValue(e.PositionDate)},
+		{Name: "eselon", Label: p.T("registry.eselon"), Hint: p.T("registry.eselon.hint"), Type: "text", Value: e.Eselon, MaxLength: 10},
+		{Name: "education", Label: p.T("registry.education"), Hint: p.T("registry.education.hint"), Type: "text", Value: e.Education, MaxLength: 100},
+		{Name: "birth_place", Label: p.T("registry.birth_place"), Type: "text", Value: e.BirthPlace, MaxLength: 100},
+		{Name: "other_email", Label: p.T("registry.other_email"), Hint: p.T("registry.other_email.hint"), Type: "email", Value: e.OtherEmail, Autocomplete: "off", MaxLength: 200},
+	}
+	// One backing array: the error summary marks fields in all, and both
+	// halves show the marks.
+	n := len(d.Fields)
+	all := append(d.Fields[:n:n], registry...)
+	d.Fields, d.Registry, d.all = all[:n:n], all[n:], all
 	return d, nil
+}
+
+// dateValue is a date as an <input type="date"> holds it ("" for none).
+func dateValue(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(dateLayout)
 }
 
 // employeeFromForm reads the form's values; the unit comes by id, or by
@@ -97,7 +128,9 @@ func (s *Server) employeeFromForm(r *http.Request, f *form, tenantID int64) (*ne
 	e := &netra.Employee{NIP: f.get("nip"), Name: f.get("name"), FrontTitle: f.get("front_title"), BackTitle: f.get("back_title"),
 		Type: netra.EmploymentType(f.get("type")), Golongan: netra.Golongan(f.get("golongan")), PositionName: f.get("position_name"),
 		PositionType: netra.PositionType(f.get("position_type")), Email: f.get("email"), Phone: f.get("phone"),
-		Status: netra.EmployeeStatus(f.get("status"))}
+		Status: netra.EmployeeStatus(f.get("status")), NIK: f.get("nik"), PNSID: f.get("pns_id"), OldNIP: f.get("nip_lama"),
+		RankDate: f.date("rank_date"), PositionDate: f.date("position_date"), Eselon: f.get("eselon"),
+		Education: f.get("education"), BirthPlace: f.get("birth_place"), OtherEmail: f.get("other_email"), Head: f.checked("head")}
 	if f.get("unit_by_code") == "1" {
 		code := f.trim("unit")
 		if code != "" {
@@ -109,6 +142,17 @@ func (s *Server) employeeFromForm(r *http.Request, f *form, tenantID int64) (*ne
 		}
 	} else {
 		e.UnitID = f.id("unit")
+	}
+	if err := f.err(); err != nil {
+		// A malformed date: say so together with what the record's own
+		// checks find, so that one round trip shows every problem.
+		cp := *e
+		if ve, ok := netra.AsValidation(cp.Validate(s.now())); ok {
+			for k, m := range ve.Fields {
+				f.invalid(k, m)
+			}
+		}
+		return e, f.err()
 	}
 	return e, nil
 }
@@ -161,7 +205,7 @@ func (s *Server) employeeCreate(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return nil, nil, err
 			}
-			return d, d.Fields, nil
+			return d, d.all, nil
 		})
 	}
 	return s.redirect(w, r, "/pegawai/"+strconv.FormatInt(e.ID, 10), "employee_created")
@@ -214,7 +258,9 @@ func (s *Server) employeeUpdate(w http.ResponseWriter, r *http.Request) error {
 	if err == nil {
 		_, err = s.store.UpdateEmployee(ctx, id, store.EmployeeUpdate{Name: &e.Name, FrontTitle: &e.FrontTitle,
 			BackTitle: &e.BackTitle, Type: &e.Type, Golongan: &e.Golongan, PositionName: &e.PositionName,
-			PositionType: &e.PositionType, UnitID: &e.UnitID, Email: &e.Email, Phone: &e.Phone, Status: &e.Status})
+			PositionType: &e.PositionType, UnitID: &e.UnitID, Email: &e.Email, Phone: &e.Phone, Status: &e.Status,
+			NIK: &e.NIK, PNSID: &e.PNSID, OldNIP: &e.OldNIP, BirthPlace: &e.BirthPlace, OtherEmail: &e.OtherEmail,
+			Eselon: &e.Eselon, Education: &e.Education, RankDate: &e.RankDate, PositionDate: &e.PositionDate, Head: &e.Head})
 	}
 	if err != nil {
 		return s.renderInvalid(w, r, err, "employee_form", func() (formPage, []field, error) {
@@ -229,7 +275,7 @@ func (s *Server) employeeUpdate(w http.ResponseWriter, r *http.Request) error {
 			if err != nil {
 				return nil, nil, err
 			}
-			return d, d.Fields, nil
+			return d, d.all, nil
 		})
 	}
 	return s.redirect(w, r, "/pegawai/"+strconv.FormatInt(id, 10), "saved")

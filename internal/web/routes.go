@@ -160,6 +160,7 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/employees/{id}", netra.PermEmployeeRead, s.apiEmployee},
 		{"PATCH", "/api/v1/employees/{id}", netra.PermEmployeeWrite, s.apiEmployeeUpdate},
 		{"GET", "/api/v1/employees/{id}/history", netra.PermEmployeeRead, s.apiEmployeeHistory},
+		{"GET", "/api/v1/employees/{id}/identifiers", netra.PermEmployeeRead, s.apiEmployeeIdentifiers},
 		{"GET", "/api/v1/employees/{id}/superiors", netra.PermEmployeeRead, s.apiSuperiors},
 		{"GET", "/api/v1/employees/{id}/assignments", netra.PermEmployeeRead, s.apiAssignments},
 		{"POST", "/api/v1/employees/{id}/assignments", netra.PermEmployeeWrite, s.apiAssignmentCreate},

@@ -8,10 +8,6 @@
 -- Keep in step with ../postgres/00006_positions.sql.
 
 -- +goose Up
--- TODO(merge): drop these two lines, 00005_registry.sql adds the columns.
-ALTER TABLE employees ADD COLUMN position_date TEXT NOT NULL DEFAULT '';
-ALTER TABLE employees ADD COLUMN head INTEGER NOT NULL DEFAULT 0;
-
 CREATE TABLE position_assignments (
     id             INTEGER PRIMARY KEY,
     tenant_id      BIGINT  NOT NULL REFERENCES tenants (id),
@@ -55,6 +51,3 @@ CREATE INDEX office_holders_tenant ON office_holders (tenant_id, office, from_da
 -- +goose Down
 DROP TABLE office_holders;
 DROP TABLE position_assignments;
--- TODO(merge): drop these two lines with the ones above.
-ALTER TABLE employees DROP COLUMN head;
-ALTER TABLE employees DROP COLUMN position_date;
