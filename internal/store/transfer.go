@@ -298,6 +298,12 @@ func (x *tx) moveEmployee(ctx context.Context, m *Transfer) (map[string]change, 
 	e := m.Sent
 	e.ID, e.NIP, e.CreatedAt = o.ID, o.NIP, o.CreatedAt
 	e.TenantID, e.UnitID = m.ToTenantID, m.ToUnitID
+	// The same record moves, so it stays the same person; the person the
+	// import batch may have made for the row was never written. As in an
+	// import, a row without the identifier columns keeps the stored ones.
+	e.PersonID = o.PersonID
+	e.NIK, e.PNSID, e.OldNIP = cmpOr(e.NIK, o.NIK), cmpOr(e.PNSID, o.PNSID), cmpOr(e.OldNIP, o.OldNIP)
+	e.BirthPlace = cmpOr(e.BirthPlace, o.BirthPlace)
 	ch := employeeChanges(&o, &e)
 	if err := x.saveEmployee(ctx, &e, m.ImportID); err != nil {
 		return nil, err
