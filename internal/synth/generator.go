@@ -273,7 +273,7 @@ type govCtx struct {
 	groups []weighted
 	gTotal int
 	domain string
-	nikReg []int // six-digit region codes for NIKs
+	nikReg []int    // six-digit region codes for NIKs
 	places []string // birth places, upper case as SIASN writes them
 	// SIASN labels of the government: INSTANSI_KERJA_NAMA and the
 	// JENIS_PEGAWAI_NAMA of its PNS.
