@@ -55,6 +55,10 @@ type GenOptions struct {
 	WrongBirth int
 	// ASNOnly draws no non-ASN staff (SIASN implies it).
 	ASNOnly bool
+	// Extras adds to ShapeNetra the SIASN columns of what Netra keeps
+	// beyond its own columns (ExtraColumns: NIK, TMT dates, eselon,
+	// education…), after them; a reader that does not know them ignores them.
+	Extras bool
 	// Vacant leaves that many head posts empty in each government (the last
 	// kelurahan, UPT or schools of its tree; never a perangkat daerah or a
 	// bidang).
@@ -144,8 +148,11 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	counts := apportion(opts.Employees, govWeights(d, govs))
 
 	cols := len(roster.Columns)
-	if shape == ShapeSIASN {
+	switch {
+	case shape == ShapeSIASN:
 		cols = numSIASN
+	case opts.Extras:
+		cols += len(ExtraColumns)
 	}
 	cw := &countingWriter{w: w}
 	var sink rowSink
@@ -161,12 +168,16 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 		return generateSIASN(sink, cw, g, d, govs, counts, opts.WrongBirth, stats)
 	}
 	// Records follow roster.Columns, the order the header gives.
-	header := make([]string, len(roster.Columns))
+	header := make([]string, len(roster.Columns), cols)
 	at := make(map[string]int, len(roster.Columns))
 	for i, c := range roster.Columns {
 		header[i] = c.Name
 		at[c.Name] = i
 	}
+	if opts.Extras {
+		header = append(header, ExtraColumns...)
+	}
+	var buf [30]byte
 	iNIP, iName, iFrontTitle, iBackTitle := at[roster.ColNIP], at[roster.ColName], at[roster.ColFrontTitle], at[roster.ColBackTitle]
 	iType, iGolongan, iPosition, iPositionType := at[roster.ColType], at[roster.ColGolongan], at[roster.ColPosition], at[roster.ColPositionType]
 	iUnitCode, iUnitPath, iEmail, iPhone := at[roster.ColUnitCode], at[roster.ColUnitPath], at[roster.ColEmail], at[roster.ColPhone]
@@ -174,7 +185,7 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	if err := sink.write(header); err != nil {
 		return stats, err
 	}
-	rec := make([]string, len(roster.Columns))
+	rec := make([]string, cols)
 	for i, gov := range govs {
 		units := UnitTree(gov, d)
 		stats.Governments++
@@ -185,6 +196,9 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 			rec[iType], rec[iGolongan], rec[iPosition] = typeLabel(e.Type), string(e.Golongan), e.PositionName
 			rec[iPositionType], rec[iUnitCode], rec[iUnitPath] = positionLabel(e.PositionType), r.UnitCode, r.unitPath
 			rec[iEmail], rec[iPhone], rec[iStatus], rec[iGovernment] = e.Email, e.Phone, r.status, gov.Code
+			if opts.Extras {
+				extraRecord(rec[len(roster.Columns):], &buf, e)
+			}
 			stats.Rows++
 			stats.ByType[e.Type]++
 			return sink.write(rec)

@@ -17,6 +17,24 @@ var SIASNColumns = []string{
 	"TINGKAT_PENDIDIKAN_NAMA", "UNOR_NAMA", "UNOR_INDUK_NAMA", "INSTANSI_KERJA_NAMA", "SATUAN_KERJA_KERJA_NAMA",
 }
 
+// ExtraColumns are the SIASN columns GenOptions.Extras adds to Netra's own.
+var ExtraColumns = []string{"NIK", "PNS_ID", "NIP_LAMA", "TEMPAT_LAHIR_NAMA", "TMT_GOLONGAN", "TMT_JABATAN", "ESELON", "TINGKAT_PENDIDIKAN_NAMA"}
+
+// extraRecord fills rec with ExtraColumns of e; dates go through buf.
+func extraRecord(rec []string, buf *[30]byte, e *netra.Employee) {
+	rec[0], rec[1], rec[2], rec[3] = e.NIK, e.PNSID, e.OldNIP, e.BirthPlace
+	rec[4], rec[5] = "", ""
+	if !e.RankDate.IsZero() {
+		putDMY(buf[0:10], e.RankDate)
+		rec[4] = string(buf[0:10])
+	}
+	if !e.PositionDate.IsZero() {
+		putDMY(buf[10:20], e.PositionDate)
+		rec[5] = string(buf[10:20])
+	}
+	rec[6], rec[7] = e.Eselon, e.Education
+}
+
 // Positions in SIASNColumns.
 const (
 	sPNSID = iota

@@ -3,12 +3,14 @@ package synth
 import (
 	"bytes"
 	"encoding/csv"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/roster"
 )
 
 func readSIASN(t *testing.T, out []byte, sep rune) [][]string {
@@ -227,4 +229,49 @@ func TestSIASNUnitNamesResolve(t *testing.T) {
 		}
 	}
 	t.Logf("%d units, %d ambiguous by UNOR_NAMA and UNOR_INDUK_NAMA", total, ambiguous)
+}
+
+// TestExtrasStillParse: the extra SIASN columns after Netra's own change
+// nothing for a reader that does not know them, and carry the NIK and TMT.
+func TestExtrasStillParse(t *testing.T) {
+	d := mustData(t)
+	opts := GenOptions{Employees: 500, Seed: 2, Governments: []string{"62.71"}, Data: d}
+	plain, _ := mustGenerate(t, opts)
+	opts.Extras = true
+	extra, _ := mustGenerate(t, opts)
+	r, err := roster.NewReader(bytes.NewReader(extra), "extra.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	pr, _ := roster.NewReader(bytes.NewReader(plain), "plain.csv")
+	defer pr.Close()
+	for {
+		row, err := r.Next()
+		prow, perr := pr.Next()
+		if err == io.EOF && perr == io.EOF {
+			break
+		}
+		if err != nil || perr != nil {
+			t.Fatal(err, perr)
+		}
+		a, errs := roster.ParseRow(row, DefaultNow())
+		b, _ := roster.ParseRow(prow, DefaultNow())
+		if len(errs) > 0 || a.Employee.NIP != b.Employee.NIP || a.UnitCode != b.UnitCode {
+			t.Fatalf("line %d: %v %+v", row.Line, errs, a)
+		}
+	}
+	recs, err := csv.NewReader(bytes.NewReader(extra)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := recs[0][len(recs[0])-len(ExtraColumns):]; !slices.Equal(got, ExtraColumns) {
+		t.Fatalf("header ends %q", got)
+	}
+	nik := len(recs[0]) - len(ExtraColumns)
+	for _, rec := range recs[1:] {
+		if len(rec[nik]) != 16 || !strings.HasPrefix(rec[nik], "627") || (rec[nik+1] != "") != (rec[nik+4] != "") {
+			t.Fatalf("extras %q", rec[nik:])
+		}
+	}
 }
