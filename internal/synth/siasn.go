@@ -332,3 +332,34 @@ func generateSIASN(sink rowSink, cw *countingWriter, g *Generator, d *wilayah.Da
 	stats.Bytes = cw.n
 	return stats, nil
 }
+
+// SIASNUnit is how a SIASN export names one unit of a government.
+type SIASNUnit struct {
+	Code   string // the unit's code in UnitTree
+	Name   string // UNOR_NAMA
+	Parent string // UNOR_INDUK_NAMA (and SATUAN_KERJA_KERJA_NAMA)
+}
+
+// SIASNNames returns INSTANSI_KERJA_NAMA of gov and the names Generate
+// writes for each unit of its tree in the SIASN shape (units is
+// UnitTree(gov, …), parents before children).
+func SIASNNames(gov wilayah.Area, units []UnitSpec) (instansi string, names []SIASNUnit) {
+	lvl, ok := netra.LevelOfCode(gov.Code)
+	if !ok {
+		return "", nil
+	}
+	g := &Generator{roles: newRoleSet()}
+	gus, err := g.prepareUnits(gov, units, lvl, 0)
+	if err != nil {
+		return "", nil
+	}
+	names = make([]SIASNUnit, len(gus))
+	for i, u := range gus {
+		names[i] = SIASNUnit{Code: u.spec.Code, Name: u.unorName, Parent: u.indukName}
+	}
+	return instansiName(gov, lvl), names
+}
+
+// OfficialName is a government's name as it writes it ("Kota Palangka
+// Raya"), where the area data spell it otherwise.
+func OfficialName(gov wilayah.Area) string { return officialName(gov) }

@@ -275,3 +275,23 @@ func TestExtrasStillParse(t *testing.T) {
 		}
 	}
 }
+
+// TestSIASNNames: the names SIASNNames reports are the ones Generate writes.
+func TestSIASNNames(t *testing.T) {
+	d := mustData(t)
+	gov := mustGov(t, d, "62.71")
+	instansi, names := SIASNNames(gov, UnitTree(gov, d))
+	if instansi != "Pemerintah Kota Palangka Raya" || len(names) != len(UnitTree(gov, d)) {
+		t.Fatalf("%q, %d names", instansi, len(names))
+	}
+	known := map[string]bool{}
+	for _, n := range names {
+		known[n.Name+"|"+n.Parent] = true
+	}
+	out, _ := mustGenerate(t, GenOptions{Employees: 1500, Seed: 1, Governments: []string{"62.71"}, Shape: ShapeSIASN, Data: d})
+	for i, r := range readSIASN(t, out, ',') {
+		if !known[r[sUnit]+"|"+r[sParentUnit]] || r[sGovernment] != instansi {
+			t.Fatalf("row %d: %q under %q in %q is not a unit SIASNNames reports", i, r[sUnit], r[sParentUnit], r[sGovernment])
+		}
+	}
+}
