@@ -295,3 +295,38 @@ func TestSIASNNames(t *testing.T) {
 		}
 	}
 }
+
+// TestVacantHeads: Vacant empties that many head posts, never of a
+// perangkat daerah or a bidang; every other unit's head is marked Head.
+func TestVacantHeads(t *testing.T) {
+	d := mustData(t)
+	gov := mustGov(t, d, "62.71")
+	units := UnitTree(gov, d)
+	g := NewGenerator(3, DefaultNow(), d)
+	g.vacant = 2
+	headed := map[string]bool{}
+	err := g.Employees(gov, units, 4000, func(p roster.Parsed) error {
+		if p.Employee.Head {
+			if headed[p.UnitCode] {
+				t.Errorf("two heads in %s", p.UnitCode)
+			}
+			headed[p.UnitCode] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var vacant []string
+	for _, u := range units {
+		if !headed[u.Code] {
+			vacant = append(vacant, u.Code)
+			if u.ParentCode == "" || u.Type == netra.UnitBidang {
+				t.Errorf("%s (%s) has no head", u.Code, u.Name)
+			}
+		}
+	}
+	if len(vacant) != 2 {
+		t.Errorf("vacant head posts %v, want 2", vacant)
+	}
+}
