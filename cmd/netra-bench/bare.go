@@ -46,8 +46,8 @@ func openBare(rawURL string) (*sql.DB, error) {
 // bareInsert inserts employee rows by the simplest loop the engine allows,
 // with no validation, matching, history or audit: one transaction of
 // prepared inserts on SQLite, one COPY on PostgreSQL. next returns the
-// values of bareColumns for one row, or false at the end.
-func bareInsert(ctx context.Context, rawURL string, next func() ([]any, bool)) (int64, error) {
+// values of cols for one row, or false at the end.
+func bareInsert(ctx context.Context, rawURL string, cols []string, next func() ([]any, bool)) (int64, error) {
 	db, err := openBare(rawURL)
 	if err != nil {
 		return 0, err
@@ -62,7 +62,7 @@ func bareInsert(ctx context.Context, rawURL string, next func() ([]any, bool)) (
 		var n int64
 		err = conn.Raw(func(dc any) error {
 			var err error
-			n, err = dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"employees"}, bareColumns, &rowSource{next: next})
+			n, err = dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{"employees"}, cols, &rowSource{next: next})
 			return err
 		})
 		return n, err
@@ -72,11 +72,11 @@ func bareInsert(ctx context.Context, rawURL string, next func() ([]any, bool)) (
 		return 0, err
 	}
 	defer t.Rollback()
-	ph := make([]string, len(bareColumns))
+	ph := make([]string, len(cols))
 	for i := range ph {
 		ph[i] = fmt.Sprintf("$%d", i+1)
 	}
-	st, err := t.PrepareContext(ctx, "INSERT INTO employees ("+strings.Join(bareColumns, ", ")+") VALUES ("+strings.Join(ph, ", ")+")")
+	st, err := t.PrepareContext(ctx, "INSERT INTO employees ("+strings.Join(cols, ", ")+") VALUES ("+strings.Join(ph, ", ")+")")
 	if err != nil {
 		return 0, err
 	}

@@ -56,11 +56,21 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	dir := fs.String("dir", "", "work folder (default: a temporary folder, removed afterwards)")
 	keep := fs.Bool("keep", false, "keep the database Netra imported into (for the list benchmark) and print its URL")
 	profDir := fs.String("profile", "", "write CPU profiles of both phases (netra.cpu, bare.cpu) to this folder")
+	format := fs.String("format", synth.ShapeNetra, "roster columns: netra (unit codes) or siasn (the SIASN data-utama export, units and governments by name)")
+	sepName := fs.String("sep", ",", "CSV separator: , ; tab or |")
+	phases := fs.String("phases", "netra,bare", "the phases to run; the ratio needs both")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *engine != "sqlite" && *engine != "postgres" {
 		return fmt.Errorf("-engine %q: want sqlite or postgres", *engine)
+	}
+	if *format != synth.ShapeNetra && *format != synth.ShapeSIASN {
+		return fmt.Errorf("-format %q: want netra or siasn", *format)
+	}
+	sep, ok := map[string]rune{",": ',', ";": ';', "tab": '\t', "|": '|'}[*sepName]
+	if !ok {
+		return fmt.Errorf("-sep %q: want , ; tab or |", *sepName)
 	}
 	work := *dir
 	if work != "" {
@@ -75,7 +85,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		defer os.RemoveAll(d)
 		work = d
 	}
-	file := filepath.Join(work, fmt.Sprintf("roster-%d.csv", *n))
+	file := filepath.Join(work, fmt.Sprintf("roster-%d-%s-%d-%x.csv", *n, *format, *seed, sep))
 	if _, err := os.Stat(file); err != nil {
 		start := time.Now()
 		f, err := os.Create(file)
@@ -83,7 +93,7 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return err
 		}
 		bw := bufio.NewWriterSize(f, 1<<20)
-		if _, err := synth.Generate(bw, synth.GenOptions{Employees: *n, Seed: *seed}); err != nil {
+		if _, err := synth.Generate(bw, synth.GenOptions{Employees: *n, Seed: *seed, Shape: *format, Sep: sep}); err != nil {
 			f.Close()
 			return err
 		}
@@ -94,12 +104,15 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		fmt.Fprintf(stderr, "generated %s (%d MB) in %.1fs\n", file, st.Size()>>20, time.Since(start).Seconds())
 	}
 	results := map[string]phaseResult{}
-	for _, ph := range []string{"netra", "bare"} {
+	for _, ph := range strings.Split(*phases, ",") {
+		if ph != "netra" && ph != "bare" {
+			return fmt.Errorf("-phases: unknown phase %q (want netra, bare or both)", ph)
+		}
 		url, drop, err := freshDB(ctx, *engine, *dbURL, work, ph)
 		if err != nil {
 			return err
 		}
-		res, err := runPhase(ctx, ph, url, file, work, *profDir, stderr)
+		res, err := runPhase(ctx, ph, url, file, work, *profDir, *format, sep, stderr)
 		if *keep && ph == "netra" && err == nil {
 			fmt.Fprintf(stderr, "kept the imported database: %s\n", url)
 		} else {
@@ -113,12 +126,15 @@ func benchImport(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			ph, res.Rows, res.Seconds, float64(res.Rows)/res.Seconds, res.SetupSecs, res.PeakRSSMB, res.Rejected)
 	}
 	nr, br := results["netra"], results["bare"]
+	if nr.Seconds == 0 || br.Seconds == 0 {
+		return nil // one phase only: its line above is the result
+	}
 	nps, bps := float64(nr.Rows)/nr.Seconds, float64(br.Rows)/br.Seconds
-	fmt.Fprintf(stdout, "import of %d employees across %d governments (%d units), %s, %d cores\n", *n, nr.Governments, nr.Units, *engine, runtime.NumCPU())
+	fmt.Fprintf(stdout, "import of %d employees across %d governments (%d units), %s, %s shape, %d cores\n", *n, nr.Governments, nr.Units, *engine, *format, runtime.NumCPU())
 	fmt.Fprintf(stdout, "  netra   : %9.0f rows/s  %6.1f s  peak RSS %4.0f MB  (parse, validate, upsert by NIP, batches, audit)\n", nps, nr.Seconds, nr.PeakRSSMB)
 	fmt.Fprintf(stdout, "  baseline: %9.0f rows/s  %6.1f s  peak RSS %4.0f MB  (%s)\n", bps, br.Seconds, br.PeakRSSMB, baselineName(*engine))
-	fmt.Fprintf(stdout, "RESULT bench=import engine=%s rows=%d netra_rows_per_s=%.0f baseline_rows_per_s=%.0f ratio=%.2f peak_rss_mb=%.0f netra_seconds=%.1f\n",
-		*engine, nr.Rows, nps, bps, nps/bps, nr.PeakRSSMB, nr.Seconds)
+	fmt.Fprintf(stdout, "RESULT bench=import engine=%s format=%s rows=%d netra_rows_per_s=%.0f baseline_rows_per_s=%.0f ratio=%.2f peak_rss_mb=%.0f netra_seconds=%.1f\n",
+		*engine, *format, nr.Rows, nps, bps, nps/bps, nr.PeakRSSMB, nr.Seconds)
 	return nil
 }
 
@@ -183,12 +199,13 @@ func freshDB(ctx context.Context, engine, admin, work, phase string) (string, fu
 }
 
 // runPhase runs one phase in a child process and reads its peak memory.
-func runPhase(ctx context.Context, ph, dbURL, file, work, profDir string, stderr io.Writer) (phaseResult, error) {
+func runPhase(ctx context.Context, ph, dbURL, file, work, profDir, format string, sep rune, stderr io.Writer) (phaseResult, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return phaseResult{}, err
 	}
-	args := []string{"_phase", "-phase", ph, "-db", dbURL, "-file", file, "-blobs", filepath.Join(work, "blobs-"+ph)}
+	args := []string{"_phase", "-phase", ph, "-db", dbURL, "-file", file, "-blobs", filepath.Join(work, "blobs-"+ph),
+		"-format", format, "-sep", string(sep)}
 	if profDir != "" {
 		args = append(args, "-cpuprofile", filepath.Join(profDir, ph+".cpu"))
 	}
@@ -218,8 +235,13 @@ func phase(ctx context.Context, args []string, stderr io.Writer) (phaseResult, e
 	file := fs.String("file", "", "roster file")
 	blobs := fs.String("blobs", "", "blob folder")
 	prof := fs.String("cpuprofile", "", "write a CPU profile of the timed part to this file")
+	format := fs.String("format", synth.ShapeNetra, "netra or siasn")
+	sep := fs.String("sep", ",", "the CSV separator, one character")
 	if err := fs.Parse(args); err != nil {
 		return phaseResult{}, err
+	}
+	if len([]rune(*sep)) != 1 {
+		return phaseResult{}, fmt.Errorf("-sep %q: one character", *sep)
 	}
 	var res phaseResult
 	ctx = netra.WithActor(ctx, netra.System("bench"))
@@ -237,12 +259,12 @@ func phase(ctx context.Context, args []string, stderr io.Writer) (phaseResult, e
 		return res, err
 	}
 	res.SetupSecs = time.Since(start).Seconds()
-	res.Governments = len(units)
-	for _, m := range units {
+	res.Governments = len(units.byCode)
+	for _, m := range units.byCode {
 		res.Units += len(m)
 	}
 	if *ph == "netra" {
-		units = nil // the import resolves units itself; do not count this map against it
+		units = nil // the import resolves units itself; do not count these maps against it
 		runtime.GC()
 	}
 	national, err := s.TenantByCode(ctx, netra.NationalCode)
@@ -277,7 +299,11 @@ func phase(ctx context.Context, args []string, stderr io.Writer) (phaseResult, e
 		}
 		res.Rows, res.Rejected = im.Inserted, im.Rejected
 	case "bare":
-		n, err := bareLoad(ctx, s, *dbURL, f, units)
+		load := bareLoad
+		if *format == synth.ShapeSIASN {
+			load = bareLoadSIASN
+		}
+		n, err := load(ctx, s, *dbURL, f, []rune(*sep)[0], units)
 		if err != nil {
 			return res, err
 		}
@@ -289,12 +315,19 @@ func phase(ctx context.Context, args []string, stderr io.Writer) (phaseResult, e
 	return res, nil
 }
 
-// govUnits maps a government's code to its units' codes and ids.
-type govUnits map[string]map[string]int64
+// govUnits is what the bare loads look units up in: by government code and
+// unit code for Netra's columns; by the SIASN names (INSTANSI_KERJA_NAMA,
+// then "UNOR_NAMA|UNOR_INDUK_NAMA") for the SIASN shape, with the tenant of
+// each INSTANSI_KERJA_NAMA.
+type govUnits struct {
+	byCode   map[string]map[string]int64
+	byName   map[string]map[string]int64
+	tenantOf map[string]int64
+}
 
 // setup creates the national tenant, every province and regency/city, and
 // their generated unit trees.
-func setup(ctx context.Context, s *store.Store) (govUnits, error) {
+func setup(ctx context.Context, s *store.Store) (*govUnits, error) {
 	w, err := wilayah.Load()
 	if err != nil {
 		return nil, err
@@ -302,13 +335,14 @@ func setup(ctx context.Context, s *store.Store) (govUnits, error) {
 	if err := s.CreateTenant(ctx, &netra.Tenant{Code: netra.NationalCode, Name: "Pemerintah Pusat"}); err != nil {
 		return nil, err
 	}
-	out := govUnits{}
+	out := &govUnits{byCode: map[string]map[string]int64{}, byName: map[string]map[string]int64{}, tenantOf: map[string]int64{}}
 	for _, g := range w.Governments() {
-		t := &netra.Tenant{Code: g.Code, Name: g.Name}
+		t := &netra.Tenant{Code: g.Code, Name: synth.OfficialName(g)}
 		if err := s.CreateTenant(ctx, t); err != nil {
 			return nil, fmt.Errorf("tenant %s: %w", g.Code, err)
 		}
-		if _, err := s.CreateUnitTree(ctx, t.ID, demo.Seeds(synth.UnitTree(g, w))); err != nil {
+		tree := synth.UnitTree(g, w)
+		if _, err := s.CreateUnitTree(ctx, t.ID, demo.Seeds(tree)); err != nil {
 			return nil, err
 		}
 		units, err := s.Units(ctx, netra.UnitFilter{TenantID: t.ID, IncludeClosed: true, Limit: 100000})
@@ -319,7 +353,13 @@ func setup(ctx context.Context, s *store.Store) (govUnits, error) {
 		for _, u := range units {
 			m[u.Code] = u.ID
 		}
-		out[g.Code] = m
+		out.byCode[g.Code] = m
+		instansi, names := synth.SIASNNames(g, tree)
+		bn := make(map[string]int64, len(names))
+		for _, u := range names {
+			bn[u.Name+"|"+u.Parent] = m[u.Code]
+		}
+		out.byName[instansi], out.tenantOf[instansi] = bn, t.ID
 	}
 	return out, nil
 }
@@ -327,8 +367,10 @@ func setup(ctx context.Context, s *store.Store) (govUnits, error) {
 // bareLoad reads the CSV with the least work that still produces the same
 // rows (columns by position, units by map lookup) and hands them to the
 // store's bare loader.
-func bareLoad(ctx context.Context, s *store.Store, dbURL string, f io.Reader, units govUnits) (int64, error) {
+func bareLoad(ctx context.Context, s *store.Store, dbURL string, f io.Reader, sep rune, gu *govUnits) (int64, error) {
+	units := gu.byCode
 	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.Comma = sep
 	r.ReuseRecord = true
 	r.FieldsPerRecord = -1
 	head, err := r.Read()
@@ -383,7 +425,7 @@ func bareLoad(ctx context.Context, s *store.Store, dbURL string, f io.Reader, un
 			strings.ToLower(rec[col[roster.ColPositionType]]), units[gov][rec[col[roster.ColUnitCode]]],
 			rec[col[roster.ColEmail]], rec[col[roster.ColPhone]], "active", birth, sex, nil, now, now}, true
 	}
-	n, err := bareInsert(ctx, dbURL, next)
+	n, err := bareInsert(ctx, dbURL, bareColumns, next)
 	if readErr != nil {
 		return n, readErr
 	}

@@ -3,6 +3,7 @@
 //
 //	go run ./cmd/netra-bench import -n 5600000 -engine sqlite
 //	go run ./cmd/netra-bench import -n 5600000 -engine postgres   # PG* environment or -db URL
+//	go run ./cmd/netra-bench import -n 5600000 -format siasn -sep '|'  # the SIASN export's shape
 //	go run ./cmd/netra-bench list -db sqlite:DIR/netra.db          # after import -keep -dir DIR
 //
 // Each measured phase runs in a child process of its own, so that the peak
@@ -41,7 +42,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: netra-bench import -n N -engine sqlite|postgres [-db URL] [-seed S] [-dir DIR] [-keep]\n       netra-bench list -db URL   (on a database kept by import -keep)")
+		fmt.Fprintln(stderr, "Usage: netra-bench import -n N -engine sqlite|postgres [-format netra|siasn] [-sep SEP] [-db URL] [-seed S] [-dir DIR] [-keep]\n       netra-bench list -db URL   (on a database kept by import -keep)")
 		return flag.ErrHelp
 	}
 	switch args[0] {

@@ -1,9 +1,10 @@
 // Package demo loads a believable demonstration installation: the national
 // tenant, Provinsi Kalimantan Tengah with Kota Palangka Raya, Provinsi
 // Kalimantan Utara with Kota Tarakan, their organisation trees with real
-// kecamatan and kelurahan, a few thousand synthetic employees imported
-// through the ordinary roster import, and one user for every role. Loading
-// it again changes nothing.
+// kecamatan and kelurahan, about 9,000 synthetic ASN (6,000 of them in
+// Palangka Raya, none sharing an identifier with another government)
+// imported through the ordinary roster import, and one user for every role.
+// Loading it again changes nothing.
 package demo
 
 import (
@@ -34,13 +35,24 @@ type government struct {
 	employees  int
 }
 
+// governments lists the demo tenants. Kota Palangka Raya has about the
+// 6,000 ASN a city of its size employs; the others are kept smaller so that
+// the demo loads quickly, and the provinces' children give the overseeing
+// views something to show.
 var governments = []government{
 	{"00", "Pemerintah Pusat", 0},
 	{"62", "Provinsi Kalimantan Tengah", 1200},
-	{"62.71", "Kota Palangka Raya", 3000},
+	{"62.71", "Kota Palangka Raya", 6000},
 	{"65", "Provinsi Kalimantan Utara", 0},
 	{"65.71", "Kota Tarakan", 1800},
 }
+
+// Seed is the seed of the demo's synthetic rosters.
+const Seed = 2024
+
+// vacancies is how many head posts each demo government leaves empty (the
+// last kelurahan or UPT of its tree), so that vacant posts can be seen.
+const vacancies = 2
 
 // Account is a demo user.
 type Account struct {
@@ -98,6 +110,11 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 		return nil, err
 	}
 	res := &Result{}
+	// One generator for every government, and every roster generated in
+	// the same order whether or not it is imported, so that no two
+	// governments share an NIP or NIK and a partial earlier load gets the
+	// same people as a full one.
+	gen := synth.NewGenerator(Seed, synth.DefaultNow(), w)
 	for _, g := range governments {
 		t, err := s.TenantByCode(ctx, g.code)
 		if errors.Is(err, netra.ErrNotFound) {
@@ -125,13 +142,19 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 		if err != nil {
 			return nil, err
 		}
+		var buf bytes.Buffer
+		var out io.Writer = &buf
+		if n > 0 {
+			out = io.Discard // generated all the same, to keep the identifiers of the next ones
+		}
+		opts := synth.GenOptions{Employees: g.employees, Governments: []string{g.code}, Data: w, Generator: gen,
+			ASNOnly: true, Vacant: vacancies, Extras: true}
+		if _, err := synth.Generate(out, opts); err != nil {
+			return nil, fmt.Errorf("demo: roster %s: %w", g.code, err)
+		}
 		if n > 0 {
 			res.Employees += n
 			continue
-		}
-		var buf bytes.Buffer
-		if _, err := synth.Generate(&buf, synth.GenOptions{Employees: g.employees, Seed: 2024, Governments: []string{g.code}}); err != nil {
-			return nil, fmt.Errorf("demo: roster %s: %w", g.code, err)
 		}
 		im, err := runner.ImportFile(ctx, t.ID, "demo-"+g.code+".csv", &buf)
 		if err != nil {

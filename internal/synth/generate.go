@@ -1,7 +1,8 @@
 // Package synth makes believable synthetic organisation trees and rosters,
 // from one city to the whole country, for demos, tests and benchmarks:
 // UnitTree builds a government's tree of units, Generate writes a roster in
-// the columns internal/roster reads (CSV or XLSX), and a Generator yields the
+// the columns internal/roster reads or in the shape of a SIASN export (CSV
+// with any of the separators exports use, or XLSX), and a Generator yields the
 // employees one by one. The output depends only on the options, never on the
 // clock.
 package synth
@@ -41,7 +42,38 @@ type GenOptions struct {
 	Now time.Time
 	// Data is the area data; nil means wilayah.Load.
 	Data *wilayah.Data
+
+	// Shape is the set of columns: ShapeNetra (the default: the canonical
+	// columns of internal/roster, with KODE_UNIT and UNIT_KERJA) or
+	// ShapeSIASN (SIASNColumns, units by name as the national export
+	// names them, ASN only).
+	Shape string
+	// Sep separates the fields of a CSV: ',' (the default), ';', '\t' or '|'.
+	Sep rune
+	// WrongBirth is the share, per mille, of SIASN rows whose TANGGAL_LAHIR
+	// and JENIS_KELAMIN deliberately disagree with the NIP; zero means none.
+	WrongBirth int
+	// ASNOnly draws no non-ASN staff (SIASN implies it).
+	ASNOnly bool
+	// Extras adds to ShapeNetra the SIASN columns of what Netra keeps
+	// beyond its own columns (ExtraColumns: NIK, TMT dates, eselon,
+	// education…), after them; a reader that does not know them ignores them.
+	Extras bool
+	// Vacant leaves that many head posts empty in each government (the last
+	// kelurahan, UPT or schools of its tree; never a perangkat daerah or a
+	// bidang).
+	Vacant int
+	// Generator, when set, continues the identifiers of earlier calls, so
+	// that several rosters made with it never share an NIP or NIK; Seed is
+	// then ignored.
+	Generator *Generator
 }
+
+// The shapes Generate writes.
+const (
+	ShapeNetra = "netra"
+	ShapeSIASN = "siasn"
+)
 
 // GenStats says what Generate wrote.
 type GenStats struct {
@@ -65,11 +97,17 @@ func DefaultNow() time.Time { return time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 // more), over each government's UnitTree (schools and health centres get
 // the most, every unit gets its head first), with realistic names of the
 // region, titles, ranks consistent with type, position and age, and valid,
-// unique identifiers. It streams: the whole process stays near 75 MB
+// unique identifiers. With ShapeSIASN it writes the national export's
+// columns instead (SIASNColumns): NIK, TMT dates, eselon and education
+// included, units by name, ASN only. It streams: the whole process stays near 75 MB
 // whatever the size (measured at 5.6 million rows, 1.2 GB of CSV).
 func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	stats := GenStats{ByType: map[netra.EmploymentType]int{}}
 	format := strings.ToLower(opts.Format)
+	shape := strings.ToLower(opts.Shape)
+	if shape == "" {
+		shape = ShapeNetra
+	}
 	switch {
 	case opts.Employees < 0:
 		return stats, errors.New("roster: the number of employees cannot be negative")
@@ -77,6 +115,14 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 		return stats, fmt.Errorf("roster: unknown format %q (use csv or xlsx)", opts.Format)
 	case format == "xlsx" && opts.Employees > MaxXLSXRows:
 		return stats, fmt.Errorf("roster: %d employees do not fit in one XLSX sheet (at most %d); use CSV", opts.Employees, MaxXLSXRows)
+	case shape != ShapeNetra && shape != ShapeSIASN:
+		return stats, fmt.Errorf("roster: unknown shape %q (use netra or siasn)", opts.Shape)
+	case opts.Sep != 0 && opts.Sep != ',' && opts.Sep != ';' && opts.Sep != '\t' && opts.Sep != '|':
+		return stats, fmt.Errorf("roster: separator %q: use a comma, a semicolon, a tab or a pipe", opts.Sep)
+	case opts.Sep != 0 && opts.Sep != ',' && format == "xlsx":
+		return stats, errors.New("roster: a separator applies to CSV only")
+	case opts.WrongBirth < 0 || opts.WrongBirth > 1000 || opts.Vacant < 0:
+		return stats, errors.New("roster: the share of wrong birth dates is per mille (0–1000), and vacancies cannot be negative")
 	}
 	d := opts.Data
 	if d == nil {
@@ -93,26 +139,45 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	if now.IsZero() {
 		now = DefaultNow()
 	}
-	g := NewGenerator(opts.Seed, now, d)
+	g := opts.Generator
+	if g == nil {
+		g = NewGenerator(opts.Seed, now, d)
+	}
+	g.asnOnly, g.vacant = opts.ASNOnly || shape == ShapeSIASN, opts.Vacant
+	defer func() { g.asnOnly, g.vacant = false, 0 }()
 	counts := apportion(opts.Employees, govWeights(d, govs))
 
+	cols := len(roster.Columns)
+	switch {
+	case shape == ShapeSIASN:
+		cols = numSIASN
+	case opts.Extras:
+		cols += len(ExtraColumns)
+	}
 	cw := &countingWriter{w: w}
 	var sink rowSink
 	if format == "xlsx" {
-		sink, err = newXLSXSink(cw)
+		sink, err = newXLSXSink(cw, cols)
 	} else {
-		sink = newCSVSink(cw)
+		sink = newCSVSink(cw, opts.Sep)
 	}
 	if err != nil {
 		return stats, err
 	}
+	if shape == ShapeSIASN {
+		return generateSIASN(sink, cw, g, d, govs, counts, opts.WrongBirth, stats)
+	}
 	// Records follow roster.Columns, the order the header gives.
-	header := make([]string, len(roster.Columns))
+	header := make([]string, len(roster.Columns), cols)
 	at := make(map[string]int, len(roster.Columns))
 	for i, c := range roster.Columns {
 		header[i] = c.Name
 		at[c.Name] = i
 	}
+	if opts.Extras {
+		header = append(header, ExtraColumns...)
+	}
+	var buf [30]byte
 	iNIP, iName, iFrontTitle, iBackTitle := at[roster.ColNIP], at[roster.ColName], at[roster.ColFrontTitle], at[roster.ColBackTitle]
 	iType, iGolongan, iPosition, iPositionType := at[roster.ColType], at[roster.ColGolongan], at[roster.ColPosition], at[roster.ColPositionType]
 	iUnitCode, iUnitPath, iEmail, iPhone := at[roster.ColUnitCode], at[roster.ColUnitPath], at[roster.ColEmail], at[roster.ColPhone]
@@ -120,7 +185,7 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	if err := sink.write(header); err != nil {
 		return stats, err
 	}
-	rec := make([]string, len(roster.Columns))
+	rec := make([]string, cols)
 	for i, gov := range govs {
 		units := UnitTree(gov, d)
 		stats.Governments++
@@ -131,6 +196,9 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 			rec[iType], rec[iGolongan], rec[iPosition] = typeLabel(e.Type), string(e.Golongan), e.PositionName
 			rec[iPositionType], rec[iUnitCode], rec[iUnitPath] = positionLabel(e.PositionType), r.UnitCode, r.unitPath
 			rec[iEmail], rec[iPhone], rec[iStatus], rec[iGovernment] = e.Email, e.Phone, r.status, gov.Code
+			if opts.Extras {
+				extraRecord(rec[len(roster.Columns):], &buf, e)
+			}
 			stats.Rows++
 			stats.ByType[e.Type]++
 			return sink.write(rec)
@@ -297,9 +365,13 @@ type csvSink struct {
 	cw *csv.Writer
 }
 
-func newCSVSink(w io.Writer) *csvSink {
+func newCSVSink(w io.Writer, sep rune) *csvSink {
 	bw := bufio.NewWriterSize(w, bufSize)
-	return &csvSink{bw: bw, cw: csv.NewWriter(bw)}
+	cw := csv.NewWriter(bw)
+	if sep != 0 {
+		cw.Comma = sep
+	}
+	return &csvSink{bw: bw, cw: cw}
 }
 
 func (s *csvSink) write(rec []string) error {
@@ -332,7 +404,7 @@ type xlsxSink struct {
 
 const sheetName = "Pegawai"
 
-func newXLSXSink(w io.Writer) (*xlsxSink, error) {
+func newXLSXSink(w io.Writer, cols int) (*xlsxSink, error) {
 	book := excelize.NewFile()
 	if err := book.SetSheetName("Sheet1", sheetName); err != nil {
 		return nil, fmt.Errorf("roster: xlsx: %w", err)
@@ -341,7 +413,7 @@ func newXLSXSink(w io.Writer) (*xlsxSink, error) {
 	if err != nil {
 		return nil, fmt.Errorf("roster: xlsx: %w", err)
 	}
-	return &xlsxSink{w: w, book: book, sw: sw, vals: make([]any, len(roster.Columns))}, nil
+	return &xlsxSink{w: w, book: book, sw: sw, vals: make([]any, cols)}, nil
 }
 
 func (s *xlsxSink) write(rec []string) error {

@@ -138,6 +138,14 @@ func TestUniqueIdentifiers(t *testing.T) {
 				return errors.New("duplicate identifier " + e.NIP)
 			}
 			nips[e.NIP] = struct{}{}
+			if e.NIK != e.NIP {
+				// An ASN's NIK is another identifier of the person: it
+				// must be no one else's NIK or (non-ASN) identifier.
+				if _, dup := nips[e.NIK]; dup || len(e.NIK) != 16 {
+					return errors.New("duplicate or malformed NIK " + e.NIK)
+				}
+				nips[e.NIK] = struct{}{}
+			}
 			if e.Email != "" {
 				if _, dup := emails[e.Email]; dup {
 					return errors.New("duplicate e-mail " + e.Email)
@@ -169,6 +177,12 @@ func TestSerialCollisions(t *testing.T) {
 				t.Fatalf("%s repeats after %d draws", row.Employee.NIP, i)
 			}
 			seen[row.Employee.NIP] = true
+			// Every ASN has an NIK too; it must not be anyone's NIP or NIK.
+			if nik := row.Employee.NIK; typ != netra.NonASN && (len(nik) != 16 || seen[nik]) {
+				t.Fatalf("NIK %q of %s repeats or is malformed", nik, row.Employee.NIP)
+			} else if typ != netra.NonASN {
+				seen[nik] = true
+			}
 			if _, err := netra.ParseNIP(row.Employee.NIP, typ, DefaultNow()); err != nil && typ != netra.PPPK {
 				t.Fatalf("%s: %v", row.Employee.NIP, err)
 			}
@@ -317,7 +331,7 @@ func BenchmarkGenerateBaseline(b *testing.B) {
 	rec := []string{"198609262015051001", "Siti Aminah", "", "S.Pd., M.Pd.", "PNS", "III/c", "Guru Ahli Muda", "Fungsional",
 		"DISDIK.SDN.62.71.01.1", "Dinas Pendidikan > SD Negeri 1 Pahandut", "siti.aminah1@palangkarayakota.go.id", "081234567890", "Aktif", "62.71"}
 	for b.Loop() {
-		s := newCSVSink(io.Discard)
+		s := newCSVSink(io.Discard, 0)
 		for range benchRows {
 			if err := s.write(rec); err != nil {
 				b.Fatal(err)

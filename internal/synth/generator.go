@@ -35,8 +35,19 @@ type Generator struct {
 	nip              []uint8 // serials used per birth day × appointment month × sex
 	pppk             []uint8 // serials used per birth day × appointment year × sex
 	nik              map[uint64]uint16
+	nikASN           []uint16 // NIK serials of ASN per birth day × sex × province
 	emailSeq         map[string]int
+	otherSeq         int // personal e-mail addresses handed out
+	oldNIPSeq        int // 9-digit NIP lama handed out
 	nikRegionsByGov  map[string][]int
+	placesByGov      map[string][]string
+
+	// asnOnly draws no non-ASN staff (SIASN holds only ASN): their share
+	// goes to part-time PPPK, which is what most honorer became in 2025.
+	asnOnly bool
+	// vacant is how many units, counted from the end of the tree, leave
+	// their head post empty (never a perangkat daerah or a bidang).
+	vacant int
 }
 
 // civil is a calendar date.
@@ -66,6 +77,7 @@ func NewGenerator(seed int64, now time.Time, d *wilayah.Data) *Generator {
 		nik:             map[uint64]uint16{},
 		emailSeq:        map[string]int{},
 		nikRegionsByGov: map[string][]int{},
+		placesByGov:     map[string][]string{},
 	}
 	g.firstPNSYear = g.birthLo + 19
 	for t := time.Date(g.birthLo, 1, 1, 0, 0, 0, 0, time.UTC); t.Year() <= g.birthHi; t = t.AddDate(0, 0, 1) {
@@ -83,6 +95,8 @@ type genRow struct {
 	roster.Parsed
 	unitPath string
 	status   string
+	unit     *genUnit
+	gov      *govCtx
 }
 
 // Employees generates n employees of gov spread over units (a UnitTree or
@@ -247,6 +261,9 @@ type genUnit struct {
 	specific *pool
 	head     bool
 	staff    int
+
+	// How SIASN exports name the unit: UNOR_NAMA and UNOR_INDUK_NAMA.
+	unorName, indukName string
 }
 
 // govCtx holds what is fixed for one government.
@@ -256,7 +273,11 @@ type govCtx struct {
 	groups []weighted
 	gTotal int
 	domain string
-	nikReg []int // six-digit region codes for NIKs
+	nikReg []int    // six-digit region codes for NIKs
+	places []string // birth places, upper case as SIASN writes them
+	// SIASN labels of the government: INSTANSI_KERJA_NAMA and the
+	// JENIS_PEGAWAI_NAMA of its PNS.
+	instansi, pnsKind string
 }
 
 // run generates n employees of gov over units and hands each to emit; the
@@ -286,7 +307,7 @@ func (g *Generator) run(gov wilayah.Area, units []UnitSpec, n int, emit func(*ge
 			total++
 		}
 		for j := 0; j < total; j++ {
-			row = genRow{unitPath: u.pathText}
+			row = genRow{unitPath: u.pathText, unit: u, gov: c}
 			row.UnitCode, row.UnitPath, row.Government = u.spec.Code, u.path, gov.Code
 			slot := j
 			if !u.head {
@@ -334,6 +355,16 @@ func (g *Generator) prepareUnits(gov wilayah.Area, units []UnitSpec, lvl netra.T
 		}
 		gu.pathText = strings.Join(gu.path, " "+netra.UnitPathSeparator+" ")
 		index[u.Code] = i
+		if u.ParentCode == "" {
+			gu.unorName = strings.ToUpper(u.Name)
+			if u.Type != netra.UnitKecamatan && lvl != netra.LevelNational {
+				gu.unorName += " " + strings.ToUpper(officialName(gov))
+			}
+			gu.indukName = gu.unorName
+		} else {
+			gu.unorName = strings.ToUpper(u.Name)
+			gu.indukName = gus[index[u.ParentCode]].indukName
+		}
 		root, _, _ := strings.Cut(u.Code, ".")
 		switch {
 		case lvl == netra.LevelNational:
@@ -347,6 +378,15 @@ func (g *Generator) prepareUnits(gov wilayah.Area, units []UnitSpec, lvl netra.T
 	heads := min(n, len(gus))
 	for i := 0; i < heads; i++ {
 		gus[i].head = true
+	}
+	// Vacancies: the last units of the tree that are neither a perangkat
+	// daerah nor a bidang (kelurahan, UPT, schools) lose their head.
+	for i, left := len(gus)-1, g.vacant; i >= 0 && left > 0; i-- {
+		if k := gus[i].kind; gus[i].head && k != kRoot && k != kBidang && k != kKecamatan && k != kSekretariat {
+			gus[i].head = false
+			heads--
+			left--
+		}
 	}
 	rest := n - heads
 	shares := catShares(lvl)
@@ -406,6 +446,15 @@ func (g *Generator) govContext(gov wilayah.Area, lvl netra.TenantLevel, units []
 	}
 	c.domain = emailDomain(gov, lvl)
 	c.nikReg = g.nikRegions(gov, lvl, units)
+	c.places = g.birthPlaces(gov, lvl)
+	c.instansi = instansiName(gov, lvl)
+	c.pnsKind = "PNS DAERAH KAB/KOTA"
+	switch lvl {
+	case netra.LevelProvince:
+		c.pnsKind = "PNS DAERAH PROVINSI"
+	case netra.LevelNational:
+		c.pnsKind = "PNS PUSAT"
+	}
 	return c
 }
 

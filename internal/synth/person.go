@@ -96,12 +96,17 @@ func (g *Generator) makeHead(c *govCtx, u *genUnit, row *genRow) {
 		r.name = "Kepala " + u.spec.Name
 	}
 	g.fill(c, row, &r, netra.PNS, minRank(pt), 60)
+	e := &row.Employee
+	e.Head, e.Eselon = true, eselon(c.lvl, u, pt, true)
+	row.status, e.Status = "Aktif", netra.StatusActive // a post held, not on leave
 }
 
 // makeManager fills a managerial post below the head.
 func (g *Generator) makeManager(c *govCtx, u *genUnit, name string, pt netra.PositionType, row *genRow) {
 	r := role{name: name, ptype: pt, degs: g.roles.heads[pt], female: 45}
 	g.fill(c, row, &r, netra.PNS, minRank(pt), 58)
+	row.Employee.Eselon = eselon(c.lvl, u, pt, false)
+	row.status, row.Employee.Status = "Aktif", netra.StatusActive
 }
 
 // makeStaff fills an ordinary post: the employment type by the unit's
@@ -157,9 +162,10 @@ func (g *Generator) makeStaff(c *govCtx, u *genUnit, row *genRow) {
 	g.fill(c, row, r, t, 0, bup)
 }
 
-// employmentType draws PNS (about 70% overall), CPNS, PPPK (about 20%),
-// part-time PPPK and non-ASN, with more PPPK among teachers and health
-// workers, who were most of the recent PPPK intakes.
+// employmentType draws PNS (about 60% of staff), CPNS, PPPK (about 27%),
+// part-time PPPK (about 9%) and non-ASN (2%), with more PPPK among teachers
+// and health workers, who were most of the PPPK intakes; after the honorer
+// were made PPPK in 2024–2025 (UU 20/2023), few non-ASN remain.
 func (g *Generator) employmentType(lvl netra.TenantLevel, cat int) netra.EmploymentType {
 	// Per mille: PNS, CPNS, PPPK, PPPK paruh waktu; the rest non-ASN.
 	var p [4]int
@@ -167,11 +173,11 @@ func (g *Generator) employmentType(lvl netra.TenantLevel, cat int) netra.Employm
 	case lvl == netra.LevelNational:
 		p = [4]int{900, 50, 30, 0}
 	case cat == catSchool:
-		p = [4]int{620, 25, 280, 35}
+		p = [4]int{560, 20, 330, 70}
 	case cat == catHealth:
-		p = [4]int{650, 30, 240, 35}
+		p = [4]int{580, 25, 300, 75}
 	default:
-		p = [4]int{810, 25, 110, 25}
+		p = [4]int{640, 20, 200, 120}
 	}
 	x := g.intn(1000)
 	for i, t := range [4]netra.EmploymentType{netra.PNS, netra.CPNS, netra.PPPK, netra.PPPKParuhWaktu} {
@@ -179,6 +185,9 @@ func (g *Generator) employmentType(lvl netra.TenantLevel, cat int) netra.Employm
 			return t
 		}
 		x -= p[i]
+	}
+	if g.asnOnly {
+		return netra.PPPKParuhWaktu
 	}
 	return netra.NonASN
 }
@@ -208,7 +217,10 @@ func (g *Generator) fill(c *govCtx, row *genRow, r *role, t netra.EmploymentType
 		svc := minSvc + g.intn(maxSvc-minSvc+1)
 		apptYear = g.lastYear - svc
 		birthYear = g.birthYearFor(apptYear, rule, bLo)
-		rank = rule.start + svc/4
+		// A regular promotion every four years, slower in practice for
+		// most (a missed round, a late assessment): IV stays the smaller
+		// group, as in the national statistics.
+		rank = rule.start + svc/5
 		if r.ptype == netra.Fungsional && g.chance(30) {
 			rank++ // credit points promote functional staff faster
 		}
@@ -283,12 +295,52 @@ func (g *Generator) fill(c *govCtx, row *genRow, r *role, t netra.EmploymentType
 	if g.chance(90) {
 		e.Phone = g.phone()
 	}
-	row.status = "Aktif"
+	row.status, e.Status = "Aktif", netra.StatusActive
 	switch x := g.intn(1000); {
 	case x < 5:
-		row.status = "Tugas Belajar"
+		row.status, e.Status = "Tugas Belajar", netra.StatusStudyLeave
 	case x < 7:
-		row.status = "CLTN"
+		row.status, e.Status = "CLTN", netra.StatusCLTN
+	case x < 8 && t != netra.NonASN:
+		row.status, e.Status = "Pemberhentian Sementara", netra.StatusSuspended
+	}
+
+	// What SIASN holds besides: birth place, education, a personal e-mail,
+	// and for ASN the TMT dates, the PNS_ID and (for PNS appointed before
+	// the 18-digit NIP of 2007) the old 9-digit NIP.
+	e.BirthPlace = c.places[g.intn(len(c.places))]
+	e.Education = educationLabel(deg.edu)
+	if g.chance(70) {
+		g.otherSeq++
+		e.OtherEmail = emailLocal(first, last) + strconv.Itoa(g.otherSeq) + "@" + personalDomains[g.intn(len(personalDomains))]
+	}
+	if t == netra.NonASN {
+		return
+	}
+	var appt time.Time
+	if t == netra.PNS || t == netra.CPNS {
+		appt = monthStart(apptYear, apptMonth)
+	} else {
+		m := 1 + g.intn(12)
+		if apptYear == g.lastYear {
+			m = 1 + g.intn(g.lastMonth)
+		}
+		appt = monthStart(apptYear, m)
+	}
+	e.RankDate = appt
+	if t == netra.PNS && rank > rule.start {
+		e.RankDate = g.promotion(appt, rank-rule.start)
+	}
+	e.PositionDate = g.positionDate(appt, e.RankDate, r.ptype)
+	e.PNSID = g.pnsID()
+	if t == netra.PNS && apptYear < 2007 {
+		g.oldNIPSeq++
+		e.OldNIP = strconv.Itoa(500_000_000 + g.oldNIPSeq%500_000_000)
+	}
+	// Masa persiapan pensiun: in the last year before the retirement age,
+	// on the employee's request.
+	if t == netra.PNS && e.Status == netra.StatusActive && g.now.Year()-birthYear >= bup-1 && g.chance(5) {
+		row.status, e.Status = "Masa Persiapan Pensiun", netra.StatusPreRetirement
 	}
 }
 
@@ -412,7 +464,7 @@ func (g *Generator) identify(c *govCtx, row *genRow, t netra.EmploymentType, bir
 				dd += 40
 			}
 			key := uint64(region)*1_000_000 + uint64(dd)*10_000 + uint64(dt.m)*100 + uint64(dt.y%100)
-			if n := g.nik[key]; n < 9999 {
+			if n := g.nik[key]; n < nikASNBase-1 {
 				g.nik[key] = n + 1
 				putInt(buf[:6], region)
 				putInt(buf[6:8], dd)
@@ -424,6 +476,28 @@ func (g *Generator) identify(c *govCtx, row *genRow, t netra.EmploymentType, bir
 			day = g.yearStart[yi] + g.intn(g.yearStart[yi+1]-g.yearStart[yi])
 		}
 		e.NIP = string(buf[:16])
+		e.NIK = e.NIP
+	}
+	if t != netra.NonASN {
+		// ASN are registered in a district of their government (Jakarta's
+		// for the national one); serials from nikASNBase up, counted per
+		// birth day, sex and province, never meet the non-ASN ones above.
+		if g.nikASN == nil {
+			g.nikASN = make([]uint16, len(g.days)*2*100)
+		}
+		region := c.nikReg[g.intn(len(c.nikReg))]
+		k := (day*2+sex)*100 + region/10_000
+		if g.nikASN[k] < 9999-nikASNBase {
+			g.nikASN[k]++
+		}
+		dt := g.days[day]
+		dd := int(dt.d) + 40*sex
+		putInt(buf[:6], region)
+		putInt(buf[6:8], dd)
+		putInt(buf[8:10], int(dt.m))
+		putInt(buf[10:12], int(dt.y%100))
+		putInt(buf[12:16], nikASNBase+int(g.nikASN[k]))
+		e.NIK = string(buf[:16])
 	}
 	dt := g.days[day]
 	e.BirthDate = time.Date(int(dt.y), time.Month(dt.m), int(dt.d), 0, 0, 0, 0, time.UTC)

@@ -292,15 +292,24 @@ func structural(k unitKind) []struct {
 	case kKecamatan:
 		return []post{{"Sekretaris Kecamatan", netra.Administrator}, {"Kepala Seksi Pemerintahan", netra.Pengawas},
 			{"Kepala Seksi Ketenteraman dan Ketertiban Umum", netra.Pengawas}, {"Kepala Seksi Pemberdayaan Masyarakat", netra.Pengawas},
-			{"Kepala Seksi Pelayanan Umum", netra.Pengawas}}
+			{"Kepala Seksi Pelayanan Umum", netra.Pengawas}, {"Kepala Subbagian Umum dan Kepegawaian", netra.Pengawas},
+			{"Kepala Subbagian Perencanaan dan Keuangan", netra.Pengawas}}
 	case kKelurahan:
 		return []post{{"Sekretaris Kelurahan", netra.Pengawas}, {"Kepala Seksi Pemerintahan dan Ketenteraman", netra.Pengawas},
-			{"Kepala Seksi Pemberdayaan Masyarakat dan Kesejahteraan Sosial", netra.Pengawas}}
-	case kPuskesmas:
+			{"Kepala Seksi Pemberdayaan Masyarakat dan Kesejahteraan Sosial", netra.Pengawas},
+			{"Kepala Seksi Pelayanan Umum dan Pembangunan", netra.Pengawas}}
+	case kPuskesmas, kUPT:
 		return []post{{"Kepala Subbagian Tata Usaha", netra.Pengawas}}
 	case kRSUD:
 		return []post{{"Kepala Bagian Umum dan Keuangan", netra.Administrator}, {"Kepala Bidang Pelayanan Medik", netra.Administrator},
-			{"Kepala Bidang Keperawatan", netra.Administrator}, {"Kepala Bidang Penunjang", netra.Administrator}}
+			{"Kepala Bidang Keperawatan", netra.Administrator}, {"Kepala Bidang Penunjang", netra.Administrator},
+			{"Kepala Seksi Pelayanan Medik", netra.Pengawas}, {"Kepala Seksi Keperawatan", netra.Pengawas},
+			{"Kepala Seksi Penunjang Medik", netra.Pengawas}, {"Kepala Subbagian Umum dan Kepegawaian", netra.Pengawas},
+			{"Kepala Subbagian Keuangan", netra.Pengawas}}
+	case kSMP, kSMA, kSMK:
+		// Secondary schools have an administrative office headed by a
+		// pengawas (eselon IV.b).
+		return []post{{"Kepala Subbagian Tata Usaha", netra.Pengawas}}
 	}
 	return nil
 }
