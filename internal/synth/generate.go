@@ -147,7 +147,7 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	defer func() { g.asnOnly, g.vacant = false, 0 }()
 	counts := apportion(opts.Employees, govWeights(d, govs))
 
-	cols := len(roster.Columns)
+	cols := len(NetraColumns)
 	switch {
 	case shape == ShapeSIASN:
 		cols = numSIASN
@@ -167,12 +167,12 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 	if shape == ShapeSIASN {
 		return generateSIASN(sink, cw, g, d, govs, counts, opts.WrongBirth, stats)
 	}
-	// Records follow roster.Columns, the order the header gives.
-	header := make([]string, len(roster.Columns), cols)
-	at := make(map[string]int, len(roster.Columns))
-	for i, c := range roster.Columns {
-		header[i] = c.Name
-		at[c.Name] = i
+	// Records follow NetraColumns, the order the header gives.
+	header := make([]string, len(NetraColumns), cols)
+	at := make(map[string]int, len(NetraColumns))
+	for i, c := range NetraColumns {
+		header[i] = c
+		at[c] = i
 	}
 	if opts.Extras {
 		header = append(header, ExtraColumns...)
@@ -197,7 +197,7 @@ func Generate(w io.Writer, opts GenOptions) (GenStats, error) {
 			rec[iPositionType], rec[iUnitCode], rec[iUnitPath] = positionLabel(e.PositionType), r.UnitCode, r.unitPath
 			rec[iEmail], rec[iPhone], rec[iStatus], rec[iGovernment] = e.Email, e.Phone, r.status, gov.Code
 			if opts.Extras {
-				extraRecord(rec[len(roster.Columns):], &buf, e)
+				extraRecord(rec[len(NetraColumns):], &buf, e)
 			}
 			stats.Rows++
 			stats.ByType[e.Type]++

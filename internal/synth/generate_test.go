@@ -108,13 +108,7 @@ func TestGeneratedRowsParse(t *testing.T) {
 	}
 }
 
-func columnNames() []string {
-	out := make([]string, len(roster.Columns))
-	for i, c := range roster.Columns {
-		out[i] = c.Name
-	}
-	return out
-}
+func columnNames() []string { return NetraColumns }
 
 // TestUniqueIdentifiers generates 200,000 employees over all 552
 // governments, as the national benchmark does, and checks that no NIP, NIK

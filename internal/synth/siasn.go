@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/wilayah"
 )
 
@@ -17,8 +18,17 @@ var SIASNColumns = []string{
 	"TINGKAT_PENDIDIKAN_NAMA", "UNOR_NAMA", "UNOR_INDUK_NAMA", "INSTANSI_KERJA_NAMA", "SATUAN_KERJA_KERJA_NAMA",
 }
 
-// ExtraColumns are the SIASN columns GenOptions.Extras adds to Netra's own.
-var ExtraColumns = []string{"NIK", "PNS_ID", "NIP_LAMA", "TEMPAT_LAHIR_NAMA", "TMT_GOLONGAN", "TMT_JABATAN", "ESELON", "TINGKAT_PENDIDIKAN_NAMA"}
+// ExtraColumns are the columns GenOptions.Extras adds after Netra's own
+// (NetraColumns): what SIASN knows of an ASN beyond them, under roster's
+// canonical names.
+var ExtraColumns = []string{roster.ColNIK, roster.ColPNSID, roster.ColOldNIP, roster.ColBirthPlace, roster.ColRankDate,
+	roster.ColPositionDate, roster.ColEselon, roster.ColEducation}
+
+// NetraColumns are the columns of Netra's own shape, in roster.Columns'
+// order: the fourteen a roster needs, without the SIASN details.
+var NetraColumns = []string{roster.ColNIP, roster.ColName, roster.ColFrontTitle, roster.ColBackTitle, roster.ColType,
+	roster.ColGolongan, roster.ColPosition, roster.ColPositionType, roster.ColUnitCode, roster.ColUnitPath,
+	roster.ColEmail, roster.ColPhone, roster.ColStatus, roster.ColGovernment}
 
 // extraRecord fills rec with ExtraColumns of e; dates go through buf.
 func extraRecord(rec []string, buf *[30]byte, e *netra.Employee) {
