@@ -486,7 +486,19 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 		where = append(where, "e.position_type = "+a.add(f.PositionType))
 	}
 	if f.Status != "" {
-		where = append(where, "e.status = "+a.add(f.Status))
+		// The status index (00008) serves a rare status across a province
+		// or the nation: walking the name index found no CLTN among
+		// hundreds of thousands. For the common status, and within one
+		// government, SQLite (which keeps no statistics) would take it too
+		// and walk every active employee of the nation; the unary plus keeps
+		// it to the government and name indexes there. PostgreSQL plans by
+		// its statistics (and has no unary plus on text).
+		col := "e.status"
+		oneGov := f.TenantID != 0 || f.UnitID != 0 || oneGovernment(sc)
+		if s.dialect == SQLite && (f.Status == netra.StatusActive || oneGov || byIdentifier || q != "") {
+			col = "+e.status"
+		}
+		where = append(where, col+" = "+a.add(f.Status))
 	}
 	if q != "" {
 		if n := netra.NormalizeNIP(q); byIdentifier {
