@@ -304,6 +304,10 @@ func (x *tx) moveEmployee(ctx context.Context, m *Transfer) (map[string]change, 
 	e.PersonID = o.PersonID
 	e.NIK, e.PNSID, e.OldNIP = cmpOr(e.NIK, o.NIK), cmpOr(e.PNSID, o.PNSID), cmpOr(e.OldNIP, o.OldNIP)
 	e.BirthPlace = cmpOr(e.BirthPlace, o.BirthPlace)
+	// The position held in the sending government is kept (position.go).
+	if err := x.closeAssignment(ctx, &o, &e); err != nil {
+		return nil, err
+	}
 	ch := employeeChanges(&o, &e)
 	if err := x.saveEmployee(ctx, &e, m.ImportID); err != nil {
 		return nil, err
