@@ -366,8 +366,11 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 			row(5, "198609262015051004", "Sekretariat", "", ""),
 			row(6, "198609262015051005", "Bidang Sekolah Dasar", "", ""),
 			row(7, "198609262015051006", "Dinas Kesehatan", "", "PEMERINTAH PROVINSI KALIMANTAN TENGAH"),
+			// A real government this installation does not hold: refused as
+			// another government's, not put in the city's Dinas Kesehatan.
+			row(8, "198609262015051007", "Dinas Kesehatan", "", "Pemerintah Provinsi Aceh"),
 		}, []netra.ImportProblem{{Line: 4, Column: "NIK", Value: "9912", Warning: true, Reason: netra.Msg("NIK janggal.", "Odd NIK.")}})
-		if im.Inserted != 3 || im.Rejected != 3 || im.Warnings != 1 {
+		if im.Inserted != 3 || im.Rejected != 4 || im.Warnings != 1 {
 			t.Fatalf("import %+v", im)
 		}
 		es := employeesOf(t, s, f.city.ID)
@@ -375,8 +378,11 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 			t.Fatalf("units %+v", es)
 		}
 		ps, err := s.ImportProblems(sys(), im.ID, 0)
-		if err != nil || len(ps) != 4 {
+		if err != nil || len(ps) != 5 {
 			t.Fatalf("problems %+v %v", ps, err)
+		}
+		if !strings.Contains(ps[4].Reason.ID, "milik instansi lain: Aceh (11)") || ps[4].Column != "INSTANSI_KERJA_NAMA" {
+			t.Fatalf("a row naming a government without a tenant: %+v", ps[4])
 		}
 		if !strings.Contains(ps[3].Reason.ID, "milik instansi lain: Kalimantan Tengah (62)") || ps[3].Column != "INSTANSI_KERJA_NAMA" {
 			t.Fatalf("a row naming the province by name: %+v", ps[3])
