@@ -473,3 +473,30 @@ func TestStalePreviewExpires(t *testing.T) {
 		}
 	})
 }
+
+// TestProvinceOverseesButDoesNotImportForItsCities: a province's admin
+// reads its cities but a row of a city in the province's file is refused as
+// another government's; the system (the command line) imports the same
+// file for the province and the city below it (docs/roster.md).
+func TestProvinceOverseesButDoesNotImportForItsCities(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		prov, err := s.TenantByCode(sys(), "62")
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := "KODE_INSTANSI;" + header + "62.71;198512312010011003;Andi;PNS;III/c;Staf;Pelaksana;DISDIK;;\n"
+		im, err := f.r.PreviewFile(admin(prov, 10), prov.ID, "p.csv", strings.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, _ := s.ImportProblems(sys(), im.ID, 0)
+		if im.Inserted != 0 || im.Rejected != 1 || len(ps) != 1 || !strings.Contains(ps[0].Reason.ID, "milik instansi lain: Kota Palangka Raya (62.71)") {
+			t.Fatalf("province admin's preview %+v %+v", im, ps)
+		}
+		im, err = f.r.PreviewFile(sys(), prov.ID, "p.csv", strings.NewReader(file))
+		if err != nil || im.Inserted != 1 || im.Rejected != 0 {
+			t.Fatalf("the system's preview %+v %v", im, err)
+		}
+	})
+}
