@@ -96,6 +96,19 @@ func checkDistinctStaff(t *testing.T, ctx context.Context, s *store.Store) {
 		if len(es) < 1000 {
 			t.Fatalf("%s has %d employees", code, len(es))
 		}
+		// The registry's fields reach the database, as a SIASN export's would.
+		heads := 0
+		for _, e := range es {
+			if e.NIK == "" || e.PositionDate.IsZero() || e.BirthPlace == "" || e.Education == "" || e.PersonID == 0 {
+				t.Fatalf("%s: a demo employee without the registry's fields: %+v", code, e)
+			}
+			if e.Head {
+				heads++
+			}
+		}
+		if heads == 0 {
+			t.Errorf("%s: no unit heads in the demo", code)
+		}
 		for _, e := range es {
 			ids := []string{e.NIP, strings.ToLower(e.Email)}
 			if e.NIK != e.NIP {

@@ -366,8 +366,11 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 			row(5, "198609262015051004", "Sekretariat", "", ""),
 			row(6, "198609262015051005", "Bidang Sekolah Dasar", "", ""),
 			row(7, "198609262015051006", "Dinas Kesehatan", "", "PEMERINTAH PROVINSI KALIMANTAN TENGAH"),
+			// A real government this installation does not hold: refused as
+			// another government's, not put in the city's Dinas Kesehatan.
+			row(8, "198609262015051007", "Dinas Kesehatan", "", "Pemerintah Provinsi Aceh"),
 		}, []netra.ImportProblem{{Line: 4, Column: "NIK", Value: "9912", Warning: true, Reason: netra.Msg("NIK janggal.", "Odd NIK.")}})
-		if im.Inserted != 3 || im.Rejected != 3 || im.Warnings != 1 {
+		if im.Inserted != 3 || im.Rejected != 4 || im.Warnings != 1 {
 			t.Fatalf("import %+v", im)
 		}
 		es := employeesOf(t, s, f.city.ID)
@@ -375,8 +378,11 @@ func TestSIASNUnitNamesResolveInTheGovernmentsTree(t *testing.T) {
 			t.Fatalf("units %+v", es)
 		}
 		ps, err := s.ImportProblems(sys(), im.ID, 0)
-		if err != nil || len(ps) != 4 {
+		if err != nil || len(ps) != 5 {
 			t.Fatalf("problems %+v %v", ps, err)
+		}
+		if !strings.Contains(ps[4].Reason.ID, "milik instansi lain: Aceh (11)") || ps[4].Column != "INSTANSI_KERJA_NAMA" {
+			t.Fatalf("a row naming a government without a tenant: %+v", ps[4])
 		}
 		if !strings.Contains(ps[3].Reason.ID, "milik instansi lain: Kalimantan Tengah (62)") || ps[3].Column != "INSTANSI_KERJA_NAMA" {
 			t.Fatalf("a row naming the province by name: %+v", ps[3])
@@ -464,6 +470,33 @@ func TestStalePreviewExpires(t *testing.T) {
 			t.Fatalf("a fresh preview lost its upload: %v", err)
 		} else {
 			rc.Close()
+		}
+	})
+}
+
+// TestProvinceOverseesButDoesNotImportForItsCities: a province's admin
+// reads its cities but a row of a city in the province's file is refused as
+// another government's; the system (the command line) imports the same
+// file for the province and the city below it (docs/roster.md).
+func TestProvinceOverseesButDoesNotImportForItsCities(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		f := setup(t, s)
+		prov, err := s.TenantByCode(sys(), "62")
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := "KODE_INSTANSI;" + header + "62.71;198512312010011003;Andi;PNS;III/c;Staf;Pelaksana;DISDIK;;\n"
+		im, err := f.r.PreviewFile(admin(prov, 10), prov.ID, "p.csv", strings.NewReader(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps, _ := s.ImportProblems(sys(), im.ID, 0)
+		if im.Inserted != 0 || im.Rejected != 1 || len(ps) != 1 || !strings.Contains(ps[0].Reason.ID, "milik instansi lain: Kota Palangka Raya (62.71)") {
+			t.Fatalf("province admin's preview %+v %+v", im, ps)
+		}
+		im, err = f.r.PreviewFile(sys(), prov.ID, "p.csv", strings.NewReader(file))
+		if err != nil || im.Inserted != 1 || im.Rejected != 0 {
+			t.Fatalf("the system's preview %+v %v", im, err)
 		}
 	})
 }

@@ -721,6 +721,12 @@ func (imp *Importer) merge(ctx context.Context, x *tx, r *ImportRow, o existing,
 			return err
 		}
 	}
+	// A changed row that moves the employee keeps the position they leave,
+	// as an edit does (position.go); only here, never for new rows.
+	if err := x.closeAssignment(ctx, &o.e, &e); err != nil {
+		return err
+	}
+	ch = employeeChanges(&o.e, &e)
 	if err := x.saveEmployee(ctx, &e, imp.im.ID); err != nil {
 		return err
 	}

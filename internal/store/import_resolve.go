@@ -77,7 +77,10 @@ func normName(s string) string {
 
 // governmentCode returns the code of the government a row names by name, or
 // "" when no government has that name (the row then goes to the import's
-// own government, where its unit must resolve). The names of all
+// own government, where its unit must resolve). A name no tenant has but a
+// real province, regency or city has gives that government's code, so the
+// row is refused as another government's (see Importer.tenant) instead of
+// landing in a same-named unit of the import's own government. The names of all
 // governments are read once per import, when a row first names one that is
 // not the import's own.
 func (imp *Importer) governmentCode(ctx context.Context, name string) (string, error) {
@@ -103,7 +106,31 @@ func (imp *Importer) governmentCode(ctx context.Context, name string) (string, e
 			return "", fmt.Errorf("store: government names: %w", err)
 		}
 	}
-	return imp.byName[n], nil
+	if code, ok := imp.byName[n]; ok {
+		return code, nil
+	}
+	return realGovernmentNamed(n), nil
+}
+
+var (
+	realNamesOnce sync.Once
+	realNames     map[string]string // govName → Kemendagri code
+)
+
+// realGovernmentNamed returns the code of the real local government whose
+// normalised name (see govName) is n, or "".
+func realGovernmentNamed(n string) string {
+	realNamesOnce.Do(func() {
+		wilayahOnce.Do(func() { wilayahData, _ = wilayah.Load() })
+		realNames = map[string]string{}
+		if wilayahData == nil {
+			return
+		}
+		for _, a := range wilayahData.Governments() {
+			realNames[govName(a.Name)] = a.Code
+		}
+	})
+	return realNames[n]
 }
 
 // unitNames indexes one government's units by their normalised name.

@@ -39,6 +39,10 @@ const (
 	KindNIK    = "nik"      // 16-digit population number
 	KindPNSID  = "pns_id"   // SIASN's PNS_ID
 	KindOldNIP = "nip_lama" // 9-digit NIP before 2007
+	// KindElsewhere is a record of the person outside the actor's read
+	// scope, listed with its government and dates but no identifier: each
+	// government keeps its own staff's numbers. Never stored.
+	KindElsewhere = "elsewhere"
 )
 
 // nipKind is the kind of identifier an employee's nip column holds.
@@ -395,10 +399,11 @@ func (s *Store) PersonIdentifiers(ctx context.Context, id int64) ([]Identifier, 
 }
 
 // personIdentifiers returns every identifier the person behind e has had,
-// across all their records, oldest first. The records of other governments
-// or units outside the actor's scope appear as their identifiers and
-// government only (EmployeeID 0): the actor reads this person already, and
-// a report that names an old NI PPPK should be recognisable.
+// across all their records, oldest first. A record of another government or
+// unit outside the actor's read scope appears once, as KindElsewhere with
+// its government and dates but without its identifiers or a link
+// (EmployeeID 0): the actor reads this person already and may know they
+// served elsewhere, but each government keeps its own staff's numbers.
 func (s *Store) personIdentifiers(ctx context.Context, e *netra.Employee) ([]Identifier, error) {
 	if e.PersonID == 0 {
 		return nil, nil
@@ -426,14 +431,16 @@ func (s *Store) personIdentifiers(ctx context.Context, e *netra.Employee) ([]Ide
 			return nil, err
 		}
 		names[tid] = tname
-		link := int64(0)
-		if rid == e.ID || sc.CoversUnit(tid, tpath, upath) {
-			link, readable[rid] = rid, true
-		}
 		var until time.Time
 		if !status.InService() {
 			until = fromMS(updated)
 		}
+		if rid != e.ID && !sc.CoversUnit(tid, tpath, upath) {
+			out = append(out, Identifier{Kind: KindElsewhere, TenantID: tid, TenantName: tname, Since: fromMS(created), Until: until, Current: true})
+			continue
+		}
+		link := rid
+		readable[rid] = true
 		for _, c := range [...]struct{ kind, v string }{{nipKind(typ), nip}, {KindNIK, nik}, {KindPNSID, pnsID}, {KindOldNIP, oldNIP}} {
 			if c.v == "" {
 				continue
@@ -446,7 +453,7 @@ func (s *Store) personIdentifiers(ctx context.Context, e *netra.Employee) ([]Ide
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.r.QueryContext(ctx, `SELECT p.kind, p.value, p.tenant_id, t.name, COALESCE(p.employee_id, 0), p.since, p.until
+	rows, err = s.r.QueryContext(ctx, `SELECT p.kind, p.value, p.tenant_id, t.name, t.path, COALESCE(p.employee_id, 0), p.since, p.until
 		FROM person_identifiers p JOIN tenants t ON t.id = p.tenant_id WHERE p.person_id = $1 ORDER BY p.since, p.id LIMIT 100`, e.PersonID)
 	if err != nil {
 		return nil, fmt.Errorf("store: person identifiers: %w", err)
@@ -454,12 +461,15 @@ func (s *Store) personIdentifiers(ctx context.Context, e *netra.Employee) ([]Ide
 	defer rows.Close()
 	for rows.Next() {
 		var i Identifier
+		var tpath string
 		var since, until int64
-		if err := rows.Scan(&i.Kind, &i.Value, &i.TenantID, &i.TenantName, &i.EmployeeID, &since, &until); err != nil {
+		if err := rows.Scan(&i.Kind, &i.Value, &i.TenantID, &i.TenantName, &tpath, &i.EmployeeID, &since, &until); err != nil {
 			return nil, err
 		}
 		if !readable[i.EmployeeID] {
-			i.EmployeeID = 0
+			if i.EmployeeID != 0 || !sc.CoversTenant(tpath) {
+				continue // a record outside the scope: listed once above, without numbers
+			}
 		}
 		i.Since = fromMS(since)
 		if until != 0 {
@@ -481,6 +491,9 @@ func dedupeIdentifiers(in []Identifier) []Identifier {
 	out := in[:0]
 	for _, i := range in {
 		k := i.Kind + ":" + i.Value + ":" + strconv.FormatInt(i.EmployeeID, 10) + ":" + strconv.FormatBool(i.Current)
+		if i.Kind == KindElsewhere { // one per record, which it does not name
+			k += ":" + strconv.FormatInt(i.TenantID, 10) + ":" + strconv.FormatInt(i.Since.UnixNano(), 10)
+		}
 		if seen[k] {
 			continue
 		}

@@ -295,25 +295,60 @@ func TestOnePersonAcrossIdentifiers(t *testing.T) {
 			t.Errorf("NIK correction moved the person: %d → %d", siti.PersonID, got.PersonID)
 		}
 
-		// The page's identifier history: every identifier of the person,
-		// the Tarakan record's without a link for the city admin.
-		rec, err := s.EmployeeRecord(city, findOne(t, s, pnsRow.NIP).ID)
-		if err != nil {
-			t.Fatal(err)
+		// The page's identifier history: every identifier of the person's
+		// records in the actor's read scope; a record elsewhere only as
+		// "another government's record", with its government and dates.
+		history := func(c context.Context, nip string) map[string]int64 {
+			t.Helper()
+			rec, err := s.EmployeeRecord(c, findOne(t, s, nip).ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			kinds := map[string]int64{}
+			for _, i := range rec.Identifiers {
+				if i.Kind == store.KindElsewhere && (i.Value != "" || i.EmployeeID != 0 || i.Since.IsZero()) {
+					t.Errorf("a record elsewhere shows more than its government and dates: %+v", i)
+				}
+				k := i.Kind + ":" + i.Value
+				if i.Kind == store.KindElsewhere {
+					k += i.TenantName
+				}
+				kinds[k] = i.EmployeeID
+			}
+			return kinds
 		}
-		kinds := map[string]int64{}
-		for _, i := range rec.Identifiers {
-			kinds[i.Kind+":"+i.Value] = i.EmployeeID
-		}
-		for _, k := range []string{"nik:" + nik, "ni_pppk:" + pppk.NIP, "nip:" + pnsRow.NIP, "pns_id:8AE483A84D2A11E2B5BE0242AC110002", "ni_pppk:" + tarakanRow.NIP} {
+		cityOwn := []string{"nik:" + nik, "ni_pppk:" + pppk.NIP, "nip:" + pnsRow.NIP, "pns_id:8AE483A84D2A11E2B5BE0242AC110002"}
+		kinds := history(city, pnsRow.NIP)
+		for _, k := range append(cityOwn, "elsewhere:Kota Tarakan") {
 			if _, ok := kinds[k]; !ok {
-				t.Errorf("identifier history lacks %s: %+v", k, rec.Identifiers)
+				t.Errorf("city admin: identifier history lacks %s: %v", k, kinds)
 			}
 		}
-		if kinds["ni_pppk:"+tarakanRow.NIP] != 0 {
-			t.Error("identifier history links a record outside the actor's scope")
+		if _, ok := kinds["ni_pppk:"+tarakanRow.NIP]; ok || len(kinds) != len(cityOwn)+1 {
+			t.Errorf("city admin sees Tarakan's numbers: %v", kinds)
 		}
-		rec, err = s.EmployeeRecord(sys(), siti.ID)
+		// Tarakan's admin, on the Tarakan record, sees the city's records
+		// as elsewhere (once per record) and none of their numbers.
+		kinds = history(tarakan, tarakanRow.NIP)
+		if _, ok := kinds["elsewhere:Kota Palangka Raya"]; !ok || kinds["ni_pppk:"+tarakanRow.NIP] == 0 {
+			t.Errorf("Tarakan admin: %v", kinds)
+		}
+		for _, k := range cityOwn[1:] {
+			if _, ok := kinds[k]; ok {
+				t.Errorf("Tarakan admin sees the city's %s", k)
+			}
+		}
+		// A super admin sees every number, linked.
+		kinds = history(sys(), pnsRow.NIP)
+		for _, k := range append(cityOwn, "ni_pppk:"+tarakanRow.NIP) {
+			if kinds[k] == 0 {
+				t.Errorf("super admin: %s missing or unlinked: %v", k, kinds)
+			}
+		}
+		if len(kinds) != len(cityOwn)+1 {
+			t.Errorf("super admin sees records as elsewhere: %v", kinds)
+		}
+		rec, err := s.EmployeeRecord(sys(), siti.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

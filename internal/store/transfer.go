@@ -304,6 +304,10 @@ func (x *tx) moveEmployee(ctx context.Context, m *Transfer) (map[string]change, 
 	e.PersonID = o.PersonID
 	e.NIK, e.PNSID, e.OldNIP = cmpOr(e.NIK, o.NIK), cmpOr(e.PNSID, o.PNSID), cmpOr(e.OldNIP, o.OldNIP)
 	e.BirthPlace = cmpOr(e.BirthPlace, o.BirthPlace)
+	// The position held in the sending government is kept (position.go).
+	if err := x.closeAssignment(ctx, &o, &e); err != nil {
+		return nil, err
+	}
 	ch := employeeChanges(&o, &e)
 	if err := x.saveEmployee(ctx, &e, m.ImportID); err != nil {
 		return nil, err
@@ -312,4 +316,50 @@ func (x *tx) moveEmployee(ctx context.Context, m *Transfer) (map[string]change, 
 		return nil, err
 	}
 	return ch, nil
+}
+
+// TransfersToDecide counts, by sending government, the pending transfers
+// the actor may confirm or refuse (see mayDecideTransfer), for the staff
+// home page. It lists no employee, so it is not audited.
+func (s *Store) TransfersToDecide(ctx context.Context) ([]TransferCount, error) {
+	a := netra.ActorFrom(ctx)
+	if a == nil {
+		return nil, netra.ErrUnauthenticated
+	}
+	if !a.Can(netra.PermEmployeeWrite) {
+		return nil, nil
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT m.from_tenant_id, ft.name, ft.path, tt.path FROM employee_transfers m
+		JOIN tenants ft ON ft.id = m.from_tenant_id JOIN tenants tt ON tt.id = m.to_tenant_id
+		WHERE m.status = $1 ORDER BY ft.path, m.from_tenant_id`, TransferPending)
+	if err != nil {
+		return nil, fmt.Errorf("store: transfers to decide: %w", err)
+	}
+	defer rows.Close()
+	var out []TransferCount
+	for rows.Next() {
+		var c TransferCount
+		var from, to string
+		if err := rows.Scan(&c.TenantID, &c.Tenant, &from, &to); err != nil {
+			return nil, err
+		}
+		if !mayDecideTransfer(a, from, to) {
+			continue
+		}
+		if n := len(out); n > 0 && out[n-1].TenantID == c.TenantID {
+			out[n-1].Count++
+			continue
+		}
+		c.Count = 1
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// TransferCount is how many pending transfers of one sending government
+// wait for the actor.
+type TransferCount struct {
+	TenantID int64
+	Tenant   string
+	Count    int
 }

@@ -21,6 +21,7 @@ type homePage struct {
 	EmployeesKnown bool
 	Imports        []netra.Import
 	ImportTenant   int64
+	Transfers      []store.TransferCount // pending transfers the actor may decide
 }
 
 // home is the dashboard: what lies within the actor's scope, in numbers.
@@ -77,6 +78,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Imports, d.ImportTenant = ims[:min(5, len(ims))], gs[0].TenantID
 	}
+	ts, err := s.store.TransfersToDecide(ctx)
+	if err != nil {
+		return err
+	}
+	d.Transfers = ts
 	return s.render(w, r, http.StatusOK, "home", d)
 }
 

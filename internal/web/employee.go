@@ -228,6 +228,9 @@ func (s *Server) employeePage(w http.ResponseWriter, r *http.Request) error {
 		if !i.Until.IsZero() {
 			row.Until = p.Date(i.Until)
 		}
+		if i.Kind == store.KindElsewhere {
+			row.Value = "–" // another government's numbers are its own
+		}
 		switch {
 		case i.EmployeeID == e.ID:
 			row.Record = p.T("registry.identifiers.this")

@@ -82,7 +82,7 @@ func TestCatalogHasEveryKeyUsed(t *testing.T) {
 		"unit_id", "email", "phone", "status", "tenant_id"} {
 		used["employee.field."+f] = "employee history"
 	}
-	for _, k := range []string{"nav.home", "nav.me", "nav.tenants", "nav.employees", "nav.import", "nav.users", "nav.audit", "nav.account"} {
+	for _, k := range []string{"nav.home", "nav.me", "nav.tenants", "nav.employees", "nav.import", "nav.transfers", "nav.users", "nav.audit", "nav.account"} {
 		used[k] = "nav"
 	}
 	if len(used) < 300 {

@@ -114,6 +114,11 @@ func (s *Server) transferList(w http.ResponseWriter, r *http.Request) error {
 			}
 		}
 	}
+	if tid == 0 { // a super admin: the first government whose transfers wait for them
+		if ts, err := s.store.TransfersToDecide(ctx); err == nil && len(ts) > 0 {
+			tid = ts[0].TenantID
+		}
+	}
 	if tid == 0 {
 		return netra.Invalid("instansi", netra.Msg("Pilih instansi.", "Choose a government."))
 	}

@@ -112,6 +112,14 @@ func TestTransferPages(t *testing.T) {
 			t.Fatalf("moved before Tarakan decided: %+v", got)
 		}
 		tk := e.as("tarakan")
+		// Tarakan's admin is pointed to it from every page and the home page;
+		// Palangka Raya, which may not decide it, is not told to.
+		wantBody(t, tk.get("/"), 200, `<a href="/mutasi">Mutasi</a>`,
+			`<a href="/mutasi?instansi=`+id(e.tarakan.ID)+`">1 mutasi menunggu konfirmasi</a>`)
+		wantBody(t, tk.get("/mutasi"), 200, "Pegawai kami yang diminta instansi lain", `action="`+decide+`"`)
+		if w := a.get("/"); strings.Contains(w.Body.String(), "menunggu konfirmasi") {
+			t.Error("the receiving side is asked to decide")
+		}
 		wantBody(t, tk.get("/mutasi?instansi="+id(e.tarakan.ID)), 200, "Pegawai kami yang diminta instansi lain",
 			"Kota Palangka Raya", `action="`+decide+`"`)
 		wantRedirect(t, tk.post(decide, map[string][]string{"instansi": {id(e.tarakan.ID)}}), "/mutasi?instansi="+id(e.tarakan.ID))
@@ -120,6 +128,9 @@ func TestTransferPages(t *testing.T) {
 			t.Fatalf("after confirming: %+v %v", got, err)
 		}
 		wantBody(t, tk.get("/mutasi?instansi="+id(e.tarakan.ID)+"&status=confirmed"), 200, "Dikonfirmasi", "user:tarakan")
+		if w := tk.get("/"); strings.Contains(w.Body.String(), "menunggu konfirmasi") {
+			t.Error("a decided transfer is still counted on the home page")
+		}
 
 		// The API: listed for the receiving side without the sender; a
 		// decided transfer cannot be decided again.

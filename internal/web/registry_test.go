@@ -86,3 +86,56 @@ func TestEmployeeRegistryFields(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentifierHistoryAcrossGovernments: one person with a record in
+// Palangka Raya and one in Tarakan. Each city's admin sees the other's
+// record as "Catatan di instansi lain", with the government and no number;
+// a super admin sees both numbers.
+func TestIdentifierHistoryAcrossGovernments(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		e := newEnv(t, st)
+		nik := "6271015503870003"
+		pr := &netra.Employee{NIP: "198703152010012001", NIK: nik, Name: "Siti Aminah", Type: netra.PNS, Golongan: "III/c",
+			PositionType: netra.Pelaksana, UnitID: e.setda.ID, Status: netra.StatusMovedOut}
+		tk := &netra.Employee{NIP: "198703152015032002", NIK: nik, Name: "Siti Aminah", Type: netra.PNS, Golongan: "III/c",
+			PositionType: netra.Pelaksana, UnitID: e.setdaTRK.ID}
+		for _, x := range []*netra.Employee{pr, tk} {
+			if err := st.CreateEmployee(sys, x); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if pr.PersonID == 0 || pr.PersonID != tk.PersonID {
+			t.Fatalf("not one person: %d %d", pr.PersonID, tk.PersonID)
+		}
+		for _, c := range []struct{ who, page, own, other, otherGov string }{
+			{"admin", "/pegawai/" + id(pr.ID), pr.NIP, tk.NIP, "Kota Tarakan"},
+			{"tarakan", "/pegawai/" + id(tk.ID), tk.NIP, pr.NIP, "Kota Palangka Raya"},
+		} {
+			w := e.as(c.who).get(c.page)
+			wantBody(t, w, 200, "Riwayat nomor identitas", c.own, "<td>Catatan di instansi lain</td><td class=\"mono\">–</td><td>"+c.otherGov+"</td>")
+			if strings.Contains(w.Body.String(), c.other) {
+				t.Errorf("%s sees the other government's NIP %s", c.who, c.other)
+			}
+		}
+		w := e.as("super").get("/pegawai/" + id(pr.ID))
+		wantBody(t, w, 200, pr.NIP, tk.NIP, `href="/pegawai/`+id(tk.ID)+`"`)
+		if strings.Contains(w.Body.String(), "Catatan di instansi lain") {
+			t.Error("a super admin is shown a record as elsewhere")
+		}
+		// The API says the same.
+		c := e.apiClient(netra.RoleTenantAdmin, e.tarakan, nil)
+		ids := decode[list[apiIdentifier]](t, c.get("/api/v1/employees/"+id(tk.ID)+"/identifiers"))
+		var elsewhere int
+		for _, i := range ids.Items {
+			if i.Value == pr.NIP {
+				t.Errorf("API: Tarakan reads Palangka Raya's NIP: %+v", i)
+			}
+			if i.Kind == "elsewhere" && i.Value == "" && i.EmployeeID == nil && i.TenantName == "Kota Palangka Raya" && i.Until != nil {
+				elsewhere++
+			}
+		}
+		if elsewhere != 1 {
+			t.Errorf("API identifiers for Tarakan: %+v", ids.Items)
+		}
+	})
+}

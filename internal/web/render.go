@@ -166,6 +166,7 @@ func (s *Server) nav(r *http.Request, p *page) []navItem {
 	add("/instansi", "nav.tenants", netra.PermTenantRead)
 	add("/pegawai", "nav.employees", netra.PermEmployeeRead)
 	add("/impor", "nav.import", netra.PermImport)
+	add("/mutasi", "nav.transfers", netra.PermEmployeeWrite)
 	add("/pengguna", "nav.users", netra.PermUserManage)
 	add("/audit", "nav.audit", netra.PermAuditRead)
 	add("/akun", "nav.account", netra.PermSignedIn)
