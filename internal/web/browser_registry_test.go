@@ -230,6 +230,7 @@ func TestBrowserSIASNImport(t *testing.T) {
 			chromedp.WaitVisible("ol.superiors", q),
 			chromedp.Text("ol.superiors", &text, q),
 			screenshot(t, dir, "siasn-5-superiors-"+at),
+			viewShot(t, dir, "siasn-5-superiors-view-"+at, "#jabatan"),
 			axeCheck(t, "employee page at "+at),
 			noSideways(t, "the employee page at "+at),
 		))
