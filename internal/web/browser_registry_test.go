@@ -257,3 +257,86 @@ func TestBrowserSIASNImport(t *testing.T) {
 		t.Errorf("chain on 15 October 2024:\n%s", late)
 	}
 }
+
+// TestBrowserBulkMovePhone: on a phone, the city's admin opens the bulk bar
+// of the employee list, ticks every row of the page with the heading's box,
+// picks a unit from the suggestions and is asked to confirm the count of
+// employees; confirmed, they have moved. The office holder page of the
+// city is checked at phone size too.
+func TestBrowserBulkMovePhone(t *testing.T) {
+	ctx := browser(t, 360, 740, true)
+	e := newEnv(t, storetest.Engines(t)[0].Open(t))
+	ts := httptest.NewServer(e.srv.Handler())
+	t.Cleanup(ts.Close)
+	dir := shotDir(t)
+	signInBrowser(t, ctx, e, ts.URL, "admin")
+
+	var options int
+	var question, button string
+	must(t, chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/bahasa/id?kembali=/pegawai?instansi="+id(e.palangka.ID)),
+		chromedp.WaitVisible("details.bulkbar summary", q),
+		chromedp.Click("details.bulkbar summary", q),
+		chromedp.WaitVisible("#f-unit_tujuan", q),
+		chromedp.Click("table.names thead input.pick", q),
+		chromedp.SendKeys("#f-unit_tujuan", "Sekolah Dasar", q),
+		chromedp.Poll(`document.querySelectorAll("#unit-list option").length`, &options, chromedp.WithPollingTimeout(10*time.Second)),
+		viewShot(t, dir, "bulk-1-bar-phone", "details.bulkbar"),
+		axeCheck(t, "bulk-1-bar-phone"),
+		noSideways(t, "the employee list with the bulk bar open"),
+	))
+	var code string
+	var ticked int
+	must(t, chromedp.Run(ctx,
+		chromedp.Evaluate(`document.querySelector("#unit-list option").value`, &code),
+		chromedp.Evaluate(`document.querySelectorAll('input.pick[form="bulk"]:checked').length`, &ticked),
+	))
+	if code != "DISDIK-SD" || ticked != 5 {
+		t.Fatalf("suggested %q (%d options), %d rows ticked", code, options, ticked)
+	}
+	must(t, chromedp.Run(ctx,
+		chromedp.SetValue("#f-unit_tujuan", code, q),
+		chromedp.Click("#bulk button[type=submit]", q),
+		chromedp.WaitVisible("#bulk-q", q),
+		chromedp.Text("#bulk-q", &question, q),
+		chromedp.Text("section.panel button[type=submit]", &button, q),
+		screenshot(t, dir, "bulk-2-confirm-phone"),
+		axeCheck(t, "bulk-2-confirm-phone"),
+		noSideways(t, "the bulk confirmation"),
+	))
+	if !strings.Contains(button, "5 pegawai") || !strings.Contains(question, "Bidang Sekolah Dasar") {
+		t.Fatalf("confirmation: %q / %q", question, button)
+	}
+	must(t, chromedp.Run(ctx,
+		chromedp.Click("section.panel button[type=submit]", q),
+		chromedp.WaitVisible("h1", q),
+		chromedp.Sleep(200*time.Millisecond),
+		screenshot(t, dir, "bulk-3-done-phone"),
+		axeCheck(t, "bulk-3-done-phone"),
+	))
+	for _, k := range []string{"sekda", "andi", "kadis", "guru", "smp"} {
+		if got, err := e.st.Employee(sys, e.employees[k].ID); err != nil || got.UnitID != e.disdikSD.ID {
+			t.Errorf("%s after the bulk move: %+v %v", k, got, err)
+		}
+	}
+	if got, _ := e.st.Employee(sys, e.employees["tarakan"].ID); got.UnitID != e.setdaTRK.ID {
+		t.Errorf("Tarakan's employee moved: %+v", got)
+	}
+
+	// The office holders page on the phone.
+	must(t, e.st.CreateOfficeHolder(sys, &netra.OfficeHolder{TenantID: e.palangka.ID, Office: netra.OfficePPK, Kind: netra.OfficePj,
+		Name: "Penjabat Wali Kota", Title: "Penjabat Wali Kota Palangka Raya", From: time.Date(2024, 9, 25, 0, 0, 0, 0, time.UTC),
+		DecreeNumber: "100.2.1.3-1234 Tahun 2024"}))
+	var offices string
+	must(t, chromedp.Run(ctx,
+		chromedp.Navigate(ts.URL+"/instansi/"+id(e.palangka.ID)+"/pejabat?at=2024-10-01"),
+		chromedp.WaitVisible("h1", q),
+		chromedp.Text("main", &offices, q),
+		screenshot(t, dir, "offices-phone"),
+		axeCheck(t, "offices-phone"),
+		noSideways(t, "the office holders page"),
+	))
+	if !strings.Contains(offices, "Penjabat Wali Kota") {
+		t.Errorf("office holders page:\n%s", offices)
+	}
+}
