@@ -177,7 +177,7 @@ func TestBrowserEmployeePhone(t *testing.T) {
 		chromedp.Submit("#f-code", q),
 		chromedp.WaitVisible("dl.facts", q),
 		chromedp.Text("main", &text, q),
-		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow),
 		screenshot(t, dir, "phone-3-me"),
 		axeCheck(t, "phone-3-me"),
 	))
@@ -213,7 +213,7 @@ func TestBrowserPhonePages(t *testing.T) {
 		must(t, chromedp.Run(ctx,
 			chromedp.Navigate(ts.URL+pg.path),
 			chromedp.WaitVisible("h1", q),
-			chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
+			chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow),
 			chromedp.Evaluate(`(() => { const l = document.getElementById("main-nav-list"); return !!l && getComputedStyle(l).display === "none"; })()`, &navHidden),
 			chromedp.Evaluate(`document.querySelectorAll('.table-wrap[tabindex="0"][role="region"][aria-label], .table-wrap[tabindex="0"][role="region"][aria-labelledby]').length`, &regions),
 			screenshot(t, dir, "phone-page-"+pg.name),
