@@ -41,7 +41,7 @@ func TestImportPages(t *testing.T) {
 		e.runJobs(nil)
 		w = a.get(page)
 		wantBody(t, w, 200, "Pratinjau: belum ada yang ditulis", "3 baris dibaca.", `action="`+page+`/konfirmasi"`,
-			`action="`+page+`/batal"`, "Baris yang akan ditolak", "Kota Palangka Raya (62.71)")
+			`action="`+page+`/batal"`, "Baris yang akan ditolak, dan peringatan", "Kota Palangka Raya (62.71)")
 		if body := a.get("/pegawai?q=rahmat").Body.String(); strings.Contains(body, "Rahmat Hidayat") {
 			t.Fatal("the preview wrote an employee")
 		}
