@@ -19,7 +19,7 @@ import (
 // and the export column it comes from. The bare load inserts those the
 // employees table has, so that it writes what Netra writes.
 var siasnExtras = []struct{ column, from string }{
-	{"nik", "NIK"}, {"pns_id", "PNS_ID"}, {"old_nip", "NIP_LAMA"}, {"birth_place", "TEMPAT_LAHIR_NAMA"},
+	{"nik", "NIK"}, {"pns_id", "PNS_ID"}, {"nip_lama", "NIP_LAMA"}, {"birth_place", "TEMPAT_LAHIR_NAMA"},
 	{"other_email", "EMAIL"}, {"eselon", "ESELON"}, {"education", "TINGKAT_PENDIDIKAN_NAMA"},
 	{"rank_date", "TMT_GOLONGAN"}, {"position_date", "TMT_JABATAN"},
 }
@@ -118,11 +118,8 @@ func bareLoadSIASN(ctx context.Context, s *store.Store, dbURL string, f io.Reade
 			sex, nil, now, now)
 		for k, i := range extraFrom {
 			var v any = rec[i]
-			if x := cols[len(bareColumns)+k]; x == "rank_date" || x == "position_date" {
-				v = nil // no TMT is NULL, not an empty text
-				if rec[i] != "" {
-					v = isoDate(rec[i])
-				}
+			if x := cols[len(bareColumns)+k]; (x == "rank_date" || x == "position_date") && rec[i] != "" {
+				v = isoDate(rec[i]) // no TMT stays empty text: the columns are NOT NULL DEFAULT ''
 			}
 			vals = append(vals, v)
 		}
