@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/roster"
 	"github.com/netra-id/netra/internal/store"
 )
 
@@ -489,7 +490,7 @@ func writeAuditCSV(w http.ResponseWriter, name string, head []string, each func(
 	}
 	err := each(func(rec []string) error {
 		for i, v := range rec {
-			rec[i] = csvSafe(v)
+			rec[i] = roster.Neutralize(v)
 		}
 		return cw.Write(rec)
 	})
@@ -501,16 +502,6 @@ func writeAuditCSV(w http.ResponseWriter, name string, head []string, each func(
 		panic(http.ErrAbortHandler)
 	}
 	return nil
-}
-
-// csvSafe keeps a spreadsheet from reading a cell as a formula: a value
-// that starts with = + - @ (a name typed that way, say) gets a leading
-// apostrophe.
-func csvSafe(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }
 
 // writeAuditXLSX builds the workbook with excelize's stream writer (rows go
@@ -536,7 +527,7 @@ func writeAuditXLSX(w http.ResponseWriter, name, sheet string, head []string, ea
 	put := func(rec []string) error {
 		cells := make([]any, len(rec))
 		for i, v := range rec {
-			cells[i] = v
+			cells[i] = roster.Neutralize(v) // as every export does, in case the sheet is saved as CSV
 		}
 		cell, err := excelize.CoordinatesToCellName(1, row)
 		if err != nil {
