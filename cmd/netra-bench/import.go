@@ -369,24 +369,11 @@ func setup(ctx context.Context, s *store.Store) (*govUnits, error) {
 // store's bare loader.
 func bareLoad(ctx context.Context, s *store.Store, dbURL string, f io.Reader, sep rune, gu *govUnits) (int64, error) {
 	units := gu.byCode
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.Comma = sep
-	r.ReuseRecord = true
-	r.FieldsPerRecord = -1
-	head, err := r.Read()
+	r, col, err := bareCSV(f, sep, []string{roster.ColNIP, roster.ColName, roster.ColFrontTitle, roster.ColBackTitle, roster.ColType,
+		roster.ColGolongan, roster.ColPosition, roster.ColPositionType, roster.ColUnitCode, roster.ColEmail, roster.ColPhone,
+		roster.ColStatus, roster.ColGovernment})
 	if err != nil {
 		return 0, err
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	need := []string{roster.ColNIP, roster.ColName, roster.ColFrontTitle, roster.ColBackTitle, roster.ColType, roster.ColGolongan,
-		roster.ColPosition, roster.ColPositionType, roster.ColUnitCode, roster.ColEmail, roster.ColPhone, roster.ColStatus, roster.ColGovernment}
-	for _, c := range need {
-		if _, ok := col[c]; !ok {
-			return 0, fmt.Errorf("roster lacks column %s", c)
-		}
 	}
 	tenantIDs := map[string]int64{}
 	now := time.Now().UnixMilli()
@@ -430,4 +417,27 @@ func bareLoad(ctx context.Context, s *store.Store, dbURL string, f io.Reader, se
 		return n, readErr
 	}
 	return n, err
+}
+
+// bareCSV opens a roster for a bare loader: a reader reusing its records,
+// and the position of each header, which must include every column in need.
+func bareCSV(f io.Reader, sep rune, need []string) (*csv.Reader, map[string]int, error) {
+	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
+	r.Comma = sep
+	r.ReuseRecord = true
+	r.FieldsPerRecord = -1
+	head, err := r.Read()
+	if err != nil {
+		return nil, nil, err
+	}
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.TrimPrefix(h, "\ufeff")] = i
+	}
+	for _, c := range need {
+		if _, ok := col[c]; !ok {
+			return nil, nil, fmt.Errorf("roster lacks column %s", c)
+		}
+	}
+	return r, col, nil
 }

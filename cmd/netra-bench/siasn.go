@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -52,22 +50,9 @@ func employeeColumns(ctx context.Context, dbURL string) (map[string]bool, error)
 // turned into stored values by a switch, dd-mm-yyyy dates turned around),
 // and the same columns Netra stores.
 func bareLoadSIASN(ctx context.Context, s *store.Store, dbURL string, f io.Reader, sep rune, gu *govUnits) (int64, error) {
-	r := csv.NewReader(bufio.NewReaderSize(f, 1<<20))
-	r.Comma = sep
-	r.ReuseRecord = true
-	r.FieldsPerRecord = -1
-	head, err := r.Read()
+	r, col, err := bareCSV(f, sep, synth.SIASNColumns)
 	if err != nil {
 		return 0, err
-	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.TrimPrefix(h, "\ufeff")] = i
-	}
-	for _, c := range synth.SIASNColumns {
-		if _, ok := col[c]; !ok {
-			return 0, fmt.Errorf("roster lacks column %s", c)
-		}
 	}
 	have, err := employeeColumns(ctx, dbURL)
 	if err != nil {
