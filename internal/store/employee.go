@@ -114,7 +114,7 @@ func (s *Store) CreateEmployee(ctx context.Context, e *netra.Employee) error {
 		e.TenantID = u.TenantID
 		e.CreatedAt, e.UpdatedAt = fromMS(x.now), fromMS(x.now)
 		e.PersonID = 0
-		if _, err := x.linkPersons(ctx, []*netra.Employee{e}, nil); err != nil {
+		if _, err := x.linkPersons(ctx, []*netra.Employee{e}, nil, nil); err != nil {
 			return err
 		}
 		err = x.QueryRowContext(ctx, `INSERT INTO employees (tenant_id, nip, name, search_name, front_title, back_title,

@@ -10,3 +10,15 @@ func SetPlacementForTest(s *Store, employeeID int64, head bool, positionDate str
 		head, positionDate, employeeID)
 	return err
 }
+
+// WriterWaitsForTest is how many times a writer waited for the writer
+// connection.
+func WriterWaitsForTest(s *Store) int64 { return s.w.Stats().WaitCount }
+
+// OpenForTest reports whether the importer holds a transaction not yet
+// committed.
+func (imp *Importer) OpenForTest() bool { return imp.open != nil }
+
+// FirstLoadForTest reports whether the importer still takes its import for
+// the first load of an empty registry (see import_fresh.go).
+func (imp *Importer) FirstLoadForTest() bool { return imp.first != nil }

@@ -44,7 +44,7 @@ type Importer struct {
 	scope   netra.Scope
 	tenants map[string]*importTenant // by code
 	home    *importTenant
-	loaded  []*importTenant // tenants whose unit trees are in memory
+	loaded  []*importTenant // tenants whose units (code maps, name index) may be in memory
 	clock   int64           // counts unit-tree lookups, for evicting the least recently used
 	keepAll bool            // an evicted tree was needed again: the file is not grouped by government
 
@@ -55,9 +55,12 @@ type Importer struct {
 	open     *tx
 	openedAt time.Time
 	pending  int
+	waits    int64 // the writer pool's wait count when open began
 
-	dry    dryRun            // counts of a dry run (see preview.go)
-	byName map[string]string // government name (normalised) → code, loaded once when a row names one
+	first    *firstLoad        // an import on an empty registry (see import_fresh.go); nil otherwise
+	dry      dryRun            // counts of a dry run (see preview.go)
+	byName   map[string]string // government name (normalised) → code, loaded once when a row names one
+	govCodes map[string]string // government name as rows give it → code (see governmentCode)
 }
 
 type importTenant struct {
@@ -71,6 +74,7 @@ type importTenant struct {
 	units   map[string]importUnit // by code; nil until loaded, and again once evicted
 	byNames map[string]importUnit // by lower-case "a > b > c"
 	used    int64                 // the importer's clock at the last lookup
+	held    bool                  // in imp.loaded: its units or names may be in memory
 	evicted bool
 }
 
@@ -113,6 +117,11 @@ func (s *Store) NewImporter(ctx context.Context, im *netra.Import) (*Importer, e
 	if imp.home.err != nil {
 		return nil, fmt.Errorf("import: %w", netra.ErrForbidden)
 	}
+	if !im.DryRun {
+		if imp.first, err = s.startFirstLoad(ctx); err != nil {
+			return nil, err
+		}
+	}
 	err = s.write(ctx, func(x *tx) error {
 		im.Status, im.StartedAt = netra.ImportRunning, fromMS(x.now)
 		_, err := x.ExecContext(ctx, `UPDATE imports SET status = $1, started_at = $2 WHERE id = $3`, im.Status, x.now, im.ID)
@@ -150,13 +159,13 @@ func (imp *Importer) tenant(ctx context.Context, code string) (*importTenant, er
 	return t, nil
 }
 
-// unitTree makes sure the unit tree of t is in memory, evicting the least
-// recently used tree when too many are.
-func (imp *Importer) unitTree(ctx context.Context, t *importTenant) error {
+// touch notes that a row needs t's units (its code maps or its name index),
+// evicting the least recently used government's when too many are held.
+func (imp *Importer) touch(t *importTenant) {
 	imp.clock++
 	t.used = imp.clock
-	if t.units != nil {
-		return nil
+	if t.held {
+		return
 	}
 	if t.evicted {
 		imp.keepAll = true
@@ -168,8 +177,21 @@ func (imp *Importer) unitTree(ctx context.Context, t *importTenant) error {
 				old = i
 			}
 		}
-		imp.loaded[old].units, imp.loaded[old].byNames, imp.loaded[old].names, imp.loaded[old].evicted = nil, nil, nil, true
+		o := imp.loaded[old]
+		o.units, o.byNames, o.names, o.held, o.evicted = nil, nil, nil, false, true
 		imp.loaded = append(imp.loaded[:old], imp.loaded[old+1:]...)
+	}
+	t.held = true
+	imp.loaded = append(imp.loaded, t)
+}
+
+// unitTree makes sure t's units by code and by path are in memory (rows
+// that name their unit by code or path need them; SIASN rows, which name
+// it by its own name, use the name index of import_resolve.go instead).
+func (imp *Importer) unitTree(ctx context.Context, t *importTenant) error {
+	imp.touch(t)
+	if t.units != nil {
+		return nil
 	}
 	units, byNames := map[string]importUnit{}, map[string]importUnit{}
 	rows, err := imp.s.r.QueryContext(ctx, `SELECT id, COALESCE(parent_id, 0), code, name, path, COALESCE(closed_at, 0)
@@ -199,7 +221,6 @@ func (imp *Importer) unitTree(ctx context.Context, t *importTenant) error {
 		return fmt.Errorf("store: import units: %w", err)
 	}
 	t.units, t.byNames = units, byNames
-	imp.loaded = append(imp.loaded, t)
 	return nil
 }
 
@@ -252,16 +273,8 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 			reject(r, govCol, govVal, *t.err, 0)
 			continue
 		}
-		if err := imp.unitTree(ctx, t); err != nil {
-			return err
-		}
-		u, ok := t.units[r.UnitCode]
-		if r.UnitCode == "" || !ok {
-			if len(r.UnitPath) > 0 {
-				u, ok = t.byNames[strings.ToLower(strings.Join(r.UnitPath, " > "))]
-			}
-		}
 		if r.UnitCode == "" && len(r.UnitPath) == 0 {
+			imp.touch(t)
 			u, m, err := imp.unitByName(ctx, t, r.UnitName, r.ParentUnitName)
 			if err != nil {
 				return err
@@ -282,6 +295,15 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 			r.Employee.Status = cmpOr(r.Employee.Status, netra.StatusActive)
 			good = append(good, *r)
 			continue
+		}
+		if err := imp.unitTree(ctx, t); err != nil {
+			return err
+		}
+		u, ok := t.units[r.UnitCode]
+		if r.UnitCode == "" || !ok {
+			if len(r.UnitPath) > 0 {
+				u, ok = t.byNames[strings.ToLower(strings.Join(r.UnitPath, " > "))]
+			}
 		}
 		switch {
 		case !ok && r.UnitCode != "":
@@ -359,13 +381,16 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 
 // SQLite commits are expensive at national size: each one writes every
 // dirty index page to the WAL and checkpoints it into the database, and the
-// three indexes of a 5-million-row table do not fit in the page cache. So on
+// indexes of a 5-million-row table do not fit in the page cache. So on
 // SQLite batches share one transaction until it has run for CommitEvery or
-// taken CommitRows rows. That bounds how long other writers wait for the
-// single writer connection, and a crash loses at most the uncommitted
-// batches, which the retried import writes again (it is idempotent).
+// taken CommitRows rows, or until another writer waits for the single
+// writer connection (the pool's wait count grows): then it commits after
+// the batch at hand, so the others wait one batch at most, not CommitEvery.
+// A crash loses at most the uncommitted batches, which the retried import
+// writes again (it is idempotent). Committing every 2 s instead cost a
+// national import 9% of its time.
 const (
-	CommitEvery = 2 * time.Second
+	CommitEvery = 10 * time.Second
 	CommitRows  = 200000
 )
 
@@ -376,14 +401,14 @@ func (imp *Importer) writeSQLiteBatch(ctx context.Context, apply func(x *tx) err
 			return fmt.Errorf("store: begin: %w", err)
 		}
 		imp.open = &tx{queryer: t, s: imp.s, actor: imp.actor, now: imp.s.now().UnixMilli()}
-		imp.openedAt, imp.pending = time.Now(), 0
+		imp.openedAt, imp.pending, imp.waits = time.Now(), 0, imp.s.w.Stats().WaitCount
 	}
 	if err := apply(imp.open); err != nil {
 		imp.Abort()
 		return err
 	}
 	imp.pending += n
-	if time.Since(imp.openedAt) >= CommitEvery || imp.pending >= CommitRows {
+	if time.Since(imp.openedAt) >= CommitEvery || imp.pending >= CommitRows || imp.s.w.Stats().WaitCount > imp.waits {
 		return imp.Flush(ctx)
 	}
 	return nil
@@ -466,6 +491,9 @@ func (imp *Importer) writeSQLite(ctx context.Context, x *tx, rows []ImportRow) (
 		if n, _ := r.RowsAffected(); n == 1 {
 			res.inserted++
 			markUsed(fresh, e.PersonID)
+			if id, err := r.LastInsertId(); err == nil {
+				imp.first.wrote(0, id)
+			}
 			continue
 		}
 		old, err := imp.loadExisting(ctx, x, []string{e.NIP})
@@ -505,9 +533,20 @@ func (imp *Importer) linkBatch(ctx context.Context, x *tx, rows []ImportRow, old
 			stored[i] = o.e.PersonID
 		}
 	}
-	ids, err := x.linkPersons(ctx, emps, stored)
-	if err != nil || len(ids) == 0 {
+	var probe func(*netra.Employee) bool
+	first, err := imp.stillFirst(ctx, x)
+	if err != nil {
 		return nil, err
+	}
+	if first {
+		probe = imp.first.filter.mayLink
+	}
+	ids, err := x.linkPersons(ctx, emps, stored, probe)
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, nil
 	}
 	fresh := make(map[int64]bool, len(ids))
 	for _, id := range ids {
@@ -556,6 +595,7 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 			if _, err := x.ExecContext(ctx, "RELEASE SAVEPOINT batch"); err != nil {
 				return res, fmt.Errorf("store: release savepoint: %w", err)
 			}
+			imp.first.wrote(n, 0)
 			res.inserted = n
 			return res, nil
 		case isUniqueViolation(err):
@@ -599,6 +639,7 @@ func (imp *Importer) writePostgres(ctx context.Context, x *tx, rows []ImportRow,
 		unknown = append(unknown, append(copyValues(e, imp.im.ID, x.now), r.Line))
 	}
 	n, err := imp.copyEmployees(ctx, x, unknown)
+	imp.first.wrote(n, 0)
 	res.inserted += n
 	if err != nil {
 		return res, err

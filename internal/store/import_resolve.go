@@ -84,6 +84,20 @@ func normName(s string) string {
 // governments are read once per import, when a row first names one that is
 // not the import's own.
 func (imp *Importer) governmentCode(ctx context.Context, name string) (string, error) {
+	if code, ok := imp.govCodes[name]; ok { // every row of an export names its government
+		return code, nil
+	}
+	code, err := imp.governmentCodeOf(ctx, name)
+	if err == nil && len(imp.govCodes) < maxCodes {
+		if imp.govCodes == nil {
+			imp.govCodes = map[string]string{}
+		}
+		imp.govCodes[name] = code
+	}
+	return code, err
+}
+
+func (imp *Importer) governmentCodeOf(ctx context.Context, name string) (string, error) {
 	n := govName(name)
 	if n == "" || n == govName(imp.home.name) {
 		return "", nil
@@ -141,7 +155,19 @@ type unitNames struct {
 	byID    map[int64]int
 	byName  map[string][]int
 	suggest map[string]string // closest names already computed for an unknown name
+	// resolved remembers the answer for each (name, parent) pair a row gave:
+	// an export repeats its units' names on every employee's row.
+	resolved map[[2]string]resolvedUnit
 }
+
+type resolvedUnit struct {
+	u   importUnit
+	msg *netra.Message
+}
+
+// maxResolved bounds the (name, parent) pairs an import remembers per
+// government: a file of made-up names cannot grow it without end.
+const maxResolved = 20000
 
 type namedUnit struct {
 	u      importUnit
@@ -168,7 +194,8 @@ func (imp *Importer) loadNames(ctx context.Context, t *importTenant) (*unitNames
 	if t.names != nil {
 		return t.names, nil
 	}
-	n := &unitNames{suffix: govName(t.name), byID: map[int64]int{}, byName: map[string][]int{}, suggest: map[string]string{}}
+	n := &unitNames{suffix: govName(t.name), byID: map[int64]int{}, byName: map[string][]int{}, suggest: map[string]string{},
+		resolved: map[[2]string]resolvedUnit{}}
 	if n.suffix != "" {
 		base := strings.TrimPrefix(strings.TrimPrefix(n.suffix, "kota "), "kabupaten ")
 		n.strip = []string{n.suffix, "provinsi " + base, base}
@@ -226,7 +253,6 @@ func (n *unitNames) label(i int) string {
 // tree. A name that matches no unit or several is a message for the row,
 // naming the government and the closest units.
 func (imp *Importer) unitByName(ctx context.Context, t *importTenant, name, parent string) (importUnit, *netra.Message, error) {
-	gov := t.name + " (" + t.code + ")"
 	if strings.TrimSpace(name) == "" {
 		m := netra.Msg("Unit kerja belum diisi: isi KODE_UNIT, UNIT_KERJA atau UNOR_NAMA.",
 			"The work unit is missing: fill in KODE_UNIT, UNIT_KERJA or UNOR_NAMA.")
@@ -236,6 +262,19 @@ func (imp *Importer) unitByName(ctx context.Context, t *importTenant, name, pare
 	if err != nil {
 		return importUnit{}, nil, err
 	}
+	pair := [2]string{name, parent}
+	if r, ok := n.resolved[pair]; ok {
+		return r.u, r.msg, nil
+	}
+	u, m := n.resolve(name, parent, t.name+" ("+t.code+")")
+	if len(n.resolved) < maxResolved {
+		n.resolved[pair] = resolvedUnit{u, m}
+	}
+	return u, m, nil
+}
+
+// resolve is unitByName's answer, worked out.
+func (n *unitNames) resolve(name, parent, gov string) (importUnit, *netra.Message) {
 	k := n.key(name)
 	cands := n.byName[k]
 	if pk := n.key(parent); len(cands) > 1 && pk != "" && govName(parent) != n.suffix {
@@ -254,9 +293,9 @@ func (imp *Importer) unitByName(ctx context.Context, t *importTenant, name, pare
 		u := n.units[cands[0]].u
 		if u.closed {
 			m := netra.Msg("Unit kerja "+u.name+" sudah ditutup.", "The work unit "+u.name+" is closed.")
-			return importUnit{}, &m, nil
+			return importUnit{}, &m
 		}
-		return u, nil, nil
+		return u, nil
 	case len(cands) > 1:
 		var ls []string
 		for _, i := range cands[:min(3, len(cands))] {
@@ -268,7 +307,7 @@ func (imp *Importer) unitByName(ctx context.Context, t *importTenant, name, pare
 		}
 		m := netra.Msg(fmt.Sprintf("Unit kerja \"%s\" ada %d di %s: %s%s. Isi UNOR_INDUK_NAMA dengan nama unit induknya.", name, len(cands), gov, strings.Join(ls, "; "), more),
 			fmt.Sprintf("%d work units of %s are named \"%s\": %s%s. Fill in UNOR_INDUK_NAMA with the parent unit's name.", len(cands), gov, name, strings.Join(ls, "; "), more))
-		return importUnit{}, &m, nil
+		return importUnit{}, &m
 	}
 	sug, ok := n.suggest[k]
 	if !ok {
@@ -283,7 +322,7 @@ func (imp *Importer) unitByName(ctx context.Context, t *importTenant, name, pare
 	}
 	m := netra.Msg("Unit kerja \""+name+"\" tidak ada di pohon organisasi "+gov+"."+id,
 		"No work unit \""+name+"\" in the organisation tree of "+gov+"."+en)
-	return importUnit{}, &m, nil
+	return importUnit{}, &m
 }
 
 // closest lists up to three units whose names are closest to k: most words

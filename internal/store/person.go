@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -120,12 +121,17 @@ func (x *tx) findPersons(ctx context.Context, emps []*netra.Employee) (*personMa
 		return m, nil
 	}
 	var a args
-	list := func(vs []string) string {
+	// On SQLite each list is walked as a table (json_each, sorted and
+	// without repeats) whose values probe the index one by one, in the
+	// index's order: "IN (SELECT value FROM json_each(…))" first copied
+	// every list into a temporary index, which cost more than the probes.
+	from := func(vs []string, table string) string {
 		if x.s.dialect == Postgres {
-			return "= ANY(" + a.add(vs) + ")"
+			return table + " e WHERE e.%[1]s = ANY(" + a.add(vs) + ")"
 		}
-		b, _ := json.Marshal(vs)
-		return "IN (SELECT value FROM json_each(" + a.add(string(b)) + "))"
+		slices.Sort(vs)
+		b, _ := json.Marshal(slices.Compact(vs))
+		return "json_each(" + a.add(string(b)) + ") j CROSS JOIN " + table + " e ON e.%[1]s = j.value WHERE 1"
 	}
 	var parts []string
 	for _, c := range [...]struct {
@@ -134,11 +140,11 @@ func (x *tx) findPersons(ctx context.Context, emps []*netra.Employee) (*personMa
 	}{{"nik", niks}, {"pns_id", pnsIDs}, {"nip_lama", oldNIPs}} {
 		if len(c.vs) > 0 {
 			// The "<> ''" lets the planner use the partial index.
-			parts = append(parts, fmt.Sprintf(`SELECT '%s', %s, person_id, birth_date FROM employees WHERE %s <> '' AND %s %s AND person_id IS NOT NULL`,
-				c.col, c.col, c.col, c.col, list(c.vs)))
+			parts = append(parts, fmt.Sprintf(`SELECT '%[1]s', e.%[1]s, e.person_id, e.birth_date FROM `+from(c.vs, "employees")+
+				` AND e.%[1]s <> '' AND e.person_id IS NOT NULL`, c.col))
 		}
 	}
-	parts = append(parts, `SELECT 'past', value, person_id, '' FROM person_identifiers WHERE value `+list(all))
+	parts = append(parts, fmt.Sprintf(`SELECT 'past', e.value, e.person_id, '' FROM `+from(all, "person_identifiers"), "value"))
 	rows, err := x.QueryContext(ctx, strings.Join(parts, " UNION ALL "), a.v...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find persons: %w", err)
@@ -210,8 +216,21 @@ func (x *tx) newPersons(ctx context.Context, n int) ([]int64, error) {
 // or NIP_LAMA and find no person get the same new one. It returns the ids
 // of the new persons. One lookup query and two writes, however many
 // employees.
-func (x *tx) linkPersons(ctx context.Context, emps []*netra.Employee, stored []int64) ([]int64, error) {
-	m, err := x.findPersons(ctx, emps)
+//
+// probe, when not nil, is called once for each employee and picks those
+// worth looking up (an import's first load knows the others share no
+// identifier with a stored record).
+func (x *tx) linkPersons(ctx context.Context, emps []*netra.Employee, stored []int64, probe func(*netra.Employee) bool) ([]int64, error) {
+	look := emps
+	if probe != nil {
+		look = nil
+		for _, e := range emps {
+			if probe(e) {
+				look = append(look, e)
+			}
+		}
+	}
+	m, err := x.findPersons(ctx, look)
 	if err != nil {
 		return nil, err
 	}
