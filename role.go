@@ -60,6 +60,14 @@ const (
 	PermUserManage    Permission = "user.manage" // users, roles and API tokens
 	PermAuditRead     Permission = "audit.read"  // browse the audit log
 	PermSelf          Permission = "self"        // an employee's own record and tasks
+	// Duties: what every employee of a set of units must do — pledges to
+	// sign, circulars to acknowledge, socialisation sessions to attend
+	// (duty.go). duty.read sees their coverage and who has not done them.
+	PermDutyRead   Permission = "duty.read"
+	PermDutyManage Permission = "duty.manage" // templates, campaigns, paper and ceremony records, excuses
+	// election.manage maintains the election calendar; the store accepts it
+	// only from a grant on the national tenant (or a super admin).
+	PermElectionManage Permission = "election.manage"
 )
 
 // oversight holds the permissions that read: a grant of one of them on a
@@ -70,19 +78,21 @@ var oversight = map[Permission]bool{
 	PermUnitRead:     true,
 	PermEmployeeRead: true,
 	PermAuditRead:    true,
+	PermDutyRead:     true,
 }
 
 // Oversight reports whether p is an oversight permission, one that reads: a
 // grant of it on a tenant reaches that tenant and every tenant below it.
 // Every other permission (unit.manage, employee.write, employee.import,
-// user.manage, self) acts only within the grant's own tenant, or the grant's
+// user.manage, duty.manage, election.manage, self) acts only within the grant's own tenant, or the grant's
 // unit subtree inside it; tenant.manage is held by super admins only, who
 // reach everything.
 func (p Permission) Oversight() bool { return oversight[p] }
 
 // Permissions lists every permission a role can hold, for documentation and tests.
 var Permissions = []Permission{PermTenantRead, PermTenantManage, PermUnitRead, PermUnitManage,
-	PermEmployeeRead, PermEmployeeWrite, PermImport, PermUserManage, PermAuditRead, PermSelf}
+	PermEmployeeRead, PermEmployeeWrite, PermImport, PermUserManage, PermAuditRead, PermDutyRead, PermDutyManage,
+	PermElectionManage, PermSelf}
 
 // rolePermissions is the permission table: what each role may do within the
 // scope of its grant. For a grant on tenant T (unit subtree U):
@@ -92,6 +102,9 @@ var Permissions = []Permission{PermTenantRead, PermTenantManage, PermUnitRead, P
 //	unit.read        T and below (U inside T)        all staff roles
 //	employee.read    T and below (U inside T)        all staff roles
 //	audit.read       T and below                     super admin, tenant admin, auditor
+//	duty.read        T and below (U inside T)        super admin, tenant admin, leader, auditor
+//	duty.manage      T only (U inside T)             super admin, tenant admin
+//	election.manage  the national tenant only        super admin, tenant admin (of the national tenant)
 //	unit.manage      T only (U inside T)             super admin, tenant admin
 //	employee.write   T only (U inside T)             super admin, tenant admin
 //	employee.import  T only (U inside T)             super admin, tenant admin
@@ -102,12 +115,12 @@ var Permissions = []Permission{PermTenantRead, PermTenantManage, PermUnitRead, P
 // A super admin's grant names no tenant and reaches everything.
 var rolePermissions = map[Role][]Permission{
 	RoleSuperAdmin: {PermTenantRead, PermTenantManage, PermUnitRead, PermUnitManage, PermEmployeeRead,
-		PermEmployeeWrite, PermImport, PermUserManage, PermAuditRead},
+		PermEmployeeWrite, PermImport, PermUserManage, PermAuditRead, PermDutyRead, PermDutyManage, PermElectionManage},
 	RoleTenantAdmin: {PermTenantRead, PermUnitRead, PermUnitManage, PermEmployeeRead, PermEmployeeWrite,
-		PermImport, PermUserManage, PermAuditRead},
+		PermImport, PermUserManage, PermAuditRead, PermDutyRead, PermDutyManage, PermElectionManage},
 	RoleVerifier: {PermTenantRead, PermUnitRead, PermEmployeeRead},
-	RoleLeader:   {PermTenantRead, PermUnitRead, PermEmployeeRead},
-	RoleAuditor:  {PermTenantRead, PermUnitRead, PermEmployeeRead, PermAuditRead},
+	RoleLeader:   {PermTenantRead, PermUnitRead, PermEmployeeRead, PermDutyRead},
+	RoleAuditor:  {PermTenantRead, PermUnitRead, PermEmployeeRead, PermAuditRead, PermDutyRead},
 	RoleEmployee: {PermSelf},
 }
 

@@ -213,7 +213,8 @@ func TestScopeForWritesIsExact(t *testing.T) {
 			t.Errorf("%s: subtree scope does not reach the city", p)
 		}
 	}
-	for _, p := range []netra.Permission{netra.PermUnitManage, netra.PermEmployeeWrite, netra.PermImport, netra.PermUserManage, netra.PermTenantManage, netra.PermSelf} {
+	for _, p := range []netra.Permission{netra.PermUnitManage, netra.PermEmployeeWrite, netra.PermImport, netra.PermUserManage, netra.PermTenantManage,
+		netra.PermDutyManage, netra.PermElectionManage, netra.PermSelf} {
 		if p.Oversight() {
 			t.Errorf("%s is marked oversight", p)
 		}

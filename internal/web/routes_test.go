@@ -88,7 +88,8 @@ func lacking(p netra.Permission) string {
 		return "admin"
 	case netra.PermTenantRead, netra.PermUnitRead, netra.PermEmployeeRead:
 		return "pegawai"
-	case netra.PermUnitManage, netra.PermEmployeeWrite, netra.PermImport, netra.PermUserManage:
+	case netra.PermUnitManage, netra.PermEmployeeWrite, netra.PermImport, netra.PermUserManage,
+		netra.PermDutyManage, netra.PermElectionManage, netra.PermDutyRead:
 		return "verifier"
 	case netra.PermAuditRead:
 		return "leader"
