@@ -447,7 +447,15 @@ func (s *Store) CountEmployees(ctx context.Context, f netra.EmployeeFilter) (tot
 	return page.Total, page.More, nil
 }
 
-func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows bool) (*EmployeePage, error) {
+// employeeQuery is the SQL of the employees matching f that the actor may
+// read: from and countFrom (the latter without the unit join when nothing
+// filters on the unit), each starting with " FROM", and their arguments.
+type employeeQuery struct {
+	a               args
+	from, countFrom string
+}
+
+func (s *Store) employeeQuery(ctx context.Context, f netra.EmployeeFilter) (*employeeQuery, error) {
 	sc, err := scopeOf(ctx, netra.PermEmployeeRead)
 	if err != nil {
 		return nil, err
@@ -529,9 +537,18 @@ func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows 
 		where[0] = strings.ReplaceAll(scope, "e.tenant_id IN", "+e.tenant_id IN")
 	}
 	from := ` FROM employees e JOIN org_units u ON u.id = e.unit_id WHERE ` + strings.Join(where, " AND ")
+	return &employeeQuery{a: a, from: from, countFrom: countFrom}, nil
+}
+
+func (s *Store) employees(ctx context.Context, f netra.EmployeeFilter, withRows bool) (*EmployeePage, error) {
+	eq, err := s.employeeQuery(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	a, from := eq.a, eq.from
 	page := &EmployeePage{}
 	countArgs := append([]any(nil), a.v...)
-	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+countFrom+` LIMIT `+strconv.Itoa(CountCap+1)+`) c`, countArgs...).Scan(&page.Total); err != nil {
+	if err := s.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+eq.countFrom+` LIMIT `+strconv.Itoa(CountCap+1)+`) c`, countArgs...).Scan(&page.Total); err != nil {
 		return nil, fmt.Errorf("store: count employees: %w", err)
 	}
 	if page.Total > CountCap {

@@ -181,25 +181,34 @@ func (s *Store) selectionIDs(ctx context.Context, sel EmployeeSelection) ([]int6
 		slices.Sort(ids)
 		return slices.Compact(ids), nil
 	}
-	f := *sel.Filter
-	f.After, f.Limit = "", bulkChunk
-	var ids []int64
-	for {
-		pg, err := s.employees(ctx, f, true)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range pg.Employees {
-			ids = append(ids, e.ID)
-		}
-		if len(ids) > BulkMax {
-			return nil, tooMany(strconv.Itoa(BulkMax) + "+")
-		}
-		if pg.Next == "" {
-			return ids, nil
-		}
-		f.After = pg.Next
+	// One query for the ids alone, in no order: paging through the list
+	// (a count and a page of full rows per 500) took 1.3 s for a unit
+	// subtree of 10,000 in a national registry.
+	eq, err := s.employeeQuery(ctx, *sel.Filter)
+	if err != nil {
+		return nil, err
 	}
+	rows, err := s.r.QueryContext(ctx, `SELECT e.id`+eq.countFrom+` LIMIT `+strconv.Itoa(BulkMax+1), eq.a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: selection: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: selection: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: selection: %w", err)
+	}
+	if len(ids) > BulkMax {
+		return nil, tooMany(strconv.Itoa(BulkMax) + "+")
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 type bulkRow struct {
