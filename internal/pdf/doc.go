@@ -74,6 +74,8 @@ type Options struct {
 	// FooterNote is an extra line in every footer (e.g. the issuing
 	// system and its address). Optional.
 	FooterNote string
+	// Attachments are files embedded in the document (see Attachment).
+	Attachments []Attachment
 }
 
 // Document is a PDF being written to an io.Writer, page by page. Blocks
@@ -312,7 +314,8 @@ func (d *Document) Close() error {
 	date := pdfDate(d.o.Created)
 	info += " /CreationDate " + date + " /ModDate " + date + " >>"
 	d.object(infoID, info)
-	d.object(catalogID, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R /Lang (id-ID) /ViewerPreferences << /DisplayDocTitle true >> >>", pagesID))
+	files := d.writeAttachments()
+	d.object(catalogID, fmt.Sprintf("<< /Type /Catalog /Pages %d 0 R /Lang (id-ID) /ViewerPreferences << /DisplayDocTitle true >>%s >>", pagesID, files))
 
 	if d.Err() != nil {
 		return d.err

@@ -25,6 +25,9 @@ type Certificate struct {
 	Caption    string  // replaces the default text beside the QR code; optional
 	Created    time.Time
 	FooterNote string // optional
+	// Attachments are embedded in the file, e.g. the signed record the
+	// certificate shows, for software to read back with ReadAttachment.
+	Attachments []Attachment
 }
 
 // WriteCertificate writes c as a PDF to w: letterhead, title, the status,
@@ -34,7 +37,7 @@ type Certificate struct {
 func WriteCertificate(w io.Writer, c Certificate) error {
 	d, err := New(w, Options{
 		Created: c.Created, Title: c.Title, Author: authorOf(c.Letterhead), Subject: c.Subtitle,
-		Code: c.Code, FooterNote: c.FooterNote,
+		Code: c.Code, FooterNote: c.FooterNote, Attachments: c.Attachments,
 	})
 	if err != nil {
 		return err

@@ -374,3 +374,49 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+// Files attached to a certificate are read back by ReadAttachment and by
+// pdfdetach, byte for byte.
+func TestAttachments(t *testing.T) {
+	c := pdf.SampleCertificate()
+	record := []byte(`{"nip":"197803142003122005","nama":"Dra. Théresia Nuñez Siahaan, M.Si.","sig":"…"}`)
+	big := bytes.Repeat([]byte("0123456789"), 50_000)
+	c.Attachments = []pdf.Attachment{
+		{Name: "ikrar.json", MIME: "application/json", Description: "Rekaman bertanda tangan", Data: record},
+		{Name: "besar.bin", Data: big},
+	}
+	doc := certificate(t, c)
+	for name, want := range map[string][]byte{"ikrar.json": record, "besar.bin": big} {
+		got, err := pdf.ReadAttachment(doc, name)
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("ReadAttachment(%s): %d bytes, %v", name, len(got), err)
+		}
+	}
+	if _, err := pdf.ReadAttachment(doc, "lain.json"); err != pdf.ErrNoAttachment {
+		t.Errorf("a missing attachment: %v", err)
+	}
+	if _, err := pdf.ReadAttachment(certificate(t, pdf.SampleCertificate()), "ikrar.json"); err != pdf.ErrNoAttachment {
+		t.Errorf("a certificate without attachments: %v", err)
+	}
+	// Damaged data gives no attachment rather than a part of one.
+	at := bytes.LastIndex(doc, []byte("/Type /EmbeddedFile"))
+	at += bytes.Index(doc[at:], []byte("stream\n")) + 50
+	damaged := append(bytes.Clone(doc[:at]), doc[at+100:]...)
+	if got, err := pdf.ReadAttachment(damaged, "besar.bin"); err != pdf.ErrNoAttachment {
+		t.Errorf("a damaged attachment: %d bytes, %v", len(got), err)
+	}
+	if got, err := pdf.ReadAttachment(damaged, "ikrar.json"); !bytes.Equal(got, record) {
+		t.Errorf("the attachment before the damage: %d bytes, %v", len(got), err)
+	}
+	files := pdftest.Attachments(t, doc)
+	if !bytes.Equal(files["ikrar.json"], record) || !bytes.Equal(files["besar.bin"], big) || len(files) != 2 {
+		t.Errorf("pdfdetach finds %d files", len(files))
+	}
+	if !bytes.Equal(doc, certificate(t, c)) {
+		t.Error("a certificate with attachments is not deterministic")
+	}
+	// The visible document is the same as without them.
+	if pdftest.Text(t, doc) != pdftest.Text(t, certificate(t, pdf.SampleCertificate())) {
+		t.Error("attachments changed the text")
+	}
+}

@@ -19,7 +19,7 @@ import (
 // packages names the Debian package of each tool.
 var packages = map[string]string{
 	"pdftotext": "poppler-utils", "pdfinfo": "poppler-utils", "pdftoppm": "poppler-utils",
-	"pdffonts": "poppler-utils", "zbarimg": "zbar-tools",
+	"pdffonts": "poppler-utils", "pdfdetach": "poppler-utils", "zbarimg": "zbar-tools",
 }
 
 // Need skips t when one of the tools is missing, or fails it under CI=true.
@@ -145,6 +145,27 @@ func Fonts(t testing.TB, pdf []byte) []Font {
 	var out []Font
 	for _, m := range fontLine.FindAllStringSubmatch(string(run(t, "pdffonts", file(t, pdf))), -1) {
 		out = append(out, Font{m[1], m[2], m[3], m[4] == "yes", m[5] == "yes", m[6] == "yes"})
+	}
+	return out
+}
+
+// Attachments returns the files embedded in pdf, by name, as pdfdetach
+// extracts them.
+func Attachments(t testing.TB, pdf []byte) map[string][]byte {
+	t.Helper()
+	dir := t.TempDir()
+	run(t, "pdfdetach", "-saveall", "-o", dir, file(t, pdf))
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[e.Name()] = b
 	}
 	return out
 }
