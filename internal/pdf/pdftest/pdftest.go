@@ -118,6 +118,7 @@ func Render(t testing.TB, pdf []byte, n, dpi int) []byte {
 // as a phone camera would see a print; none is an empty list.
 func QR(t testing.TB, pdf []byte, n int) []string {
 	t.Helper()
+	Need(t, "pdftoppm", "zbarimg")
 	path := filepath.Join(t.TempDir(), "page.png")
 	if err := os.WriteFile(path, Render(t, pdf, n, 150), 0o600); err != nil {
 		t.Fatal(err)
