@@ -60,6 +60,7 @@ func commands() []command {
 		{"gen", "generate synthetic data: gen roster --employees N --seed S", cmdGen},
 		{"user", "manage users: user add|role|password|disable|enable|reset-totp", cmdUser},
 		{"audit", "the audit log: audit verify|checkpoint|redact", cmdAudit},
+		{"pdf", "write sample documents: pdf sample -o DIR", cmdPDF},
 		{"version", "print the version", cmdVersion},
 	}
 }
