@@ -60,6 +60,7 @@ func commands() []command {
 		{"gen", "generate synthetic data: gen roster --employees N --seed S", cmdGen},
 		{"user", "manage users: user add|role|password|disable|enable|reset-totp", cmdUser},
 		{"audit", "the audit log: audit verify|checkpoint|redact", cmdAudit},
+		{"pledge", "neutrality pledges: pledge verify --bundle FILE --key FILE (offline)", cmdPledge},
 		{"version", "print the version", cmdVersion},
 	}
 }

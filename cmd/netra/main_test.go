@@ -68,6 +68,7 @@ func TestCommandHelp(t *testing.T) {
 		"gen":     {"roster", "-employees", "-seed", "-governments", "-format", "-o"},
 		"user":    {"-username", "-name", "-email", "-role", "-tenant", "-unit", "-revoke", "-password-stdin", "-data", "-db"},
 		"audit":   append([]string{"verify"}, storage...),
+		"pledge":  {"verify", "-bundle", "-key", "-checkpoint"},
 		"version": nil,
 	}
 	if len(flags) != len(commands()) {
