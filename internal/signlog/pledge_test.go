@@ -1,6 +1,7 @@
 package signlog_test
 
 import (
+	"crypto/ed25519"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -257,4 +258,32 @@ func TestPledgeBundleAfterRotation(t *testing.T) {
 	}
 	_, err := signlog.VerifyPledgeBundle(renewed, []string{l.vkey}, nil, netra.PledgeClaim{})
 	wantReason(t, "old record without the old key", err, signlog.UnknownKey)
+}
+
+// TestRecordSignatureIsPlainEd25519: what docs/pledges.md promises an
+// outsider without Go — the verifier key's base64 part is one algorithm
+// byte (1, Ed25519) and the 32-byte public key; the signature is a plain
+// 64-byte Ed25519 signature over the record's bytes; the key id is the
+// key's name and hash as they stand in the key.
+func TestRecordSignatureIsPlainEd25519(t *testing.T) {
+	skey, vkey, err := signlog.GenerateKey(origin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := record(t, "65.71", 7, "198609262015051001")
+	sig, keyID, err := signlog.SignData(skey, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(vkey, "+")
+	raw, err := base64.StdEncoding.DecodeString(parts[2])
+	if err != nil || len(raw) != 33 || raw[0] != 1 || len(sig) != ed25519.SignatureSize {
+		t.Fatalf("key %q, signature of %d bytes", vkey, len(sig))
+	}
+	if !ed25519.Verify(ed25519.PublicKey(raw[1:]), rec, sig) {
+		t.Fatal("not an Ed25519 signature over the record's bytes")
+	}
+	if keyID != parts[0]+"+"+parts[1] || keyID != signlog.KeyID(vkey) {
+		t.Fatalf("key id %s for key %s", keyID, vkey)
+	}
 }

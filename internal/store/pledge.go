@@ -442,9 +442,13 @@ func (s *Store) LaunchPledgeCampaign(ctx context.Context, id int64) (*netra.Pled
 			return netra.Invalid("period", netra.Msg("Kampanye ini sudah lewat waktu tutupnya; ubah periodenya dengan kampanye baru.",
 				"This campaign's closing time has passed; make a new campaign with another period."))
 		}
-		if _, err := x.ExecContext(ctx, `UPDATE pledge_campaigns SET status = $1, launched_at = $2 WHERE id = $3`,
-			netra.PledgeCampaignLaunched, x.now, id); err != nil {
+		res, err := x.ExecContext(ctx, `UPDATE pledge_campaigns SET status = $1, launched_at = $2 WHERE id = $3 AND status = $4`,
+			netra.PledgeCampaignLaunched, x.now, id, netra.PledgeCampaignDraft)
+		if err != nil {
 			return fmt.Errorf("store: launch pledge campaign: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 { // launched meanwhile by another node
+			return netra.Userf(netra.ErrConflict, "Kampanye ini sudah diluncurkan atau dibatalkan.", "This campaign was already launched or cancelled.")
 		}
 		c.Status, c.LaunchedAt = netra.PledgeCampaignLaunched, fromMS(x.now)
 		// Integration: the duty is launched here (its employees notified,

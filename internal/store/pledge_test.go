@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -279,6 +280,47 @@ func TestPledgeCampaigns(t *testing.T) {
 		}
 		if n := auditCount(t, s, "pledge.campaign.launch"); n != 1 {
 			t.Errorf("%d launch audit entries", n)
+		}
+	})
+}
+
+// TestFirstKeyOnce: campaigns of a government launched at the same moment
+// make one log and one signing key, not one each.
+func TestFirstKeyOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		s.SetClock(netra.NewManualClock(pledgeStart))
+		tpls, err := s.InstallShippedPledges(sys(), w.other.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for range 8 {
+			c := &netra.PledgeCampaign{TenantID: w.other.ID, TemplateID: tpls[0].ID, TemplateVersion: 1, ElectionID: 2,
+				Title: "Ikrar", Opens: pledgeOpens, Closes: pledgeCloses}
+			if err := s.CreatePledgeCampaign(sys(), c); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, c.ID)
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(ids))
+		for i, id := range ids {
+			wg.Add(1)
+			go func() { defer wg.Done(); _, errs[i] = s.LaunchPledgeCampaign(sys(), id) }()
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("launch %d: %v", i, err)
+			}
+		}
+		keys, err := s.LogVerifierKeys(context.Background(), "pledge/65.71")
+		if err != nil || len(keys) != 1 {
+			t.Fatalf("keys %v %v", keys, err)
+		}
+		if n := auditCount(t, s, "signlog.create"); n != 1 {
+			t.Fatalf("%d logs created", n)
 		}
 	})
 }

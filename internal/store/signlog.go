@@ -224,9 +224,9 @@ func (s *Store) currentKey(ctx context.Context, l signLog) (signingKey, error) {
 	}
 	err := read()
 	if errors.Is(err, sql.ErrNoRows) {
-		nk, err := s.newKey(netra.WithActor(ctx, netra.System("signlog")), l, false)
-		if !errors.Is(err, errKeyExists) {
-			return nk, err
+		nk, nerr := s.newKey(netra.WithActor(ctx, netra.System("signlog")), l, false)
+		if !errors.Is(nerr, errKeyExists) {
+			return nk, nerr
 		}
 		err = read()
 	}
