@@ -3,7 +3,8 @@
 // tree of the Go checksum database and of Certificate Transparency), and
 // checkpoints of its head — origin, size, root hash, time — signed with
 // Ed25519 in the note format (golang.org/x/mod/sumdb/note). The audit log
-// is one such log; each government's pledge log will be another.
+// is one such log; each government's pledge log is another, whose key
+// also signs the pledge records whose hashes it holds (pledge.go).
 //
 // A checkpoint published where the database cannot reach it pins the log:
 // a later log that is shorter (truncated) or whose first Size records hash
