@@ -61,6 +61,7 @@ func commands() []command {
 		{"user", "manage users: user add|role|password|disable|enable|reset-totp", cmdUser},
 		{"audit", "the audit log: audit verify|checkpoint|redact", cmdAudit},
 		{"pdf", "write sample documents: pdf sample -o DIR", cmdPDF},
+		{"pledge", "neutrality pledges: pledge verify --bundle FILE --key FILE (offline)", cmdPledge},
 		{"version", "print the version", cmdVersion},
 	}
 }

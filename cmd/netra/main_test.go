@@ -69,6 +69,7 @@ func TestCommandHelp(t *testing.T) {
 		"user":    {"-username", "-name", "-email", "-role", "-tenant", "-unit", "-revoke", "-password-stdin", "-data", "-db"},
 		"audit":   append([]string{"verify"}, storage...),
 		"pdf":     {"sample", "-o", "-rows"},
+		"pledge":  {"verify", "-bundle", "-key", "-checkpoint"},
 		"version": nil,
 	}
 	if len(flags) != len(commands()) {

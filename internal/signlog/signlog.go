@@ -3,7 +3,8 @@
 // tree of the Go checksum database and of Certificate Transparency), and
 // checkpoints of its head — origin, size, root hash, time — signed with
 // Ed25519 in the note format (golang.org/x/mod/sumdb/note). The audit log
-// is one such log; each government's pledge log will be another.
+// is one such log; each government's pledge log is another, whose key
+// also signs the pledge records whose hashes it holds (pledge.go).
 //
 // A checkpoint published where the database cannot reach it pins the log:
 // a later log that is shorter (truncated) or whose first Size records hash
@@ -202,4 +203,43 @@ func Open(msg []byte, vkeys ...string) (Checkpoint, string, error) {
 		return Checkpoint{}, "", fmt.Errorf("signlog: checkpoint of %q signed by key %q", c.Origin, sig.Name)
 	}
 	return c, fmt.Sprintf("%s+%08x", sig.Name, sig.Hash), nil
+}
+
+// SignData signs data with the signer key (Ed25519 over the bytes as they
+// are) and returns the signature and the id of the key, as KeyID writes
+// it. A log's key signs its checkpoints and, for the pledge logs, the
+// records whose hashes it holds: a record is one line of JSON starting
+// with '{', a checkpoint text begins with its origin and holds several
+// lines, so neither can pass for the other.
+func SignData(skey string, data []byte) (sig []byte, keyID string, err error) {
+	s, err := note.NewSigner(skey)
+	if err != nil {
+		return nil, "", fmt.Errorf("signlog: signing key: %w", err)
+	}
+	sig, err = s.Sign(data)
+	if err != nil {
+		return nil, "", fmt.Errorf("signlog: sign: %w", err)
+	}
+	return sig, fmt.Sprintf("%s+%08x", s.Name(), s.KeyHash()), nil
+}
+
+// VerifyData reports whether sig is the signature of data by the verifier
+// key vkey.
+func VerifyData(vkey string, data, sig []byte) (bool, error) {
+	v, err := note.NewVerifier(strings.TrimSpace(vkey))
+	if err != nil {
+		return false, fmt.Errorf("signlog: verifier key %q: %w", vkey, err)
+	}
+	return v.Verify(data, sig), nil
+}
+
+// ProveInclusion returns the proof that record i (from 0) is in the tree
+// of the first n records.
+func ProveInclusion(n, i int64, r tlog.HashReader) (tlog.RecordProof, error) {
+	return tlog.ProveRecord(n, i, r)
+}
+
+// CheckInclusion checks a proof that leaf is record i of the tree (n, h).
+func CheckInclusion(p tlog.RecordProof, n int64, h Hash, i int64, leaf Hash) error {
+	return tlog.CheckRecord(p, n, h, i, leaf)
 }

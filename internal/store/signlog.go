@@ -15,7 +15,8 @@ import (
 )
 
 // AuditLog is the name of the signed log whose leaves are the audit
-// entries' hashes. Pledge logs will be named "pledge/<tenant code>".
+// entries' hashes. Each government's pledge log is named
+// netra.PledgeLogName(code), "pledge/<tenant code>" (pledge.go).
 const AuditLog = "audit"
 
 // signLog is a signed log's row.
@@ -33,6 +34,49 @@ func (s *Store) signLog(ctx context.Context, q queryer, name string) (signLog, e
 		return l, fmt.Errorf("store: signed log %q: %w", name, netra.ErrNotFound)
 	}
 	if err != nil {
+		return l, fmt.Errorf("store: signed log %q: %w", name, err)
+	}
+	return l, nil
+}
+
+// ensureLog returns the signed log called name, creating it (empty, with
+// the given origin) on first use, as an audited write of the system.
+func (s *Store) ensureLog(ctx context.Context, name, origin string) (signLog, error) {
+	l, err := s.signLog(ctx, s.r, name)
+	if !errors.Is(err, netra.ErrNotFound) {
+		return l, err
+	}
+	err = s.write(netra.WithActor(ctx, netra.System("signlog")), func(x *tx) error {
+		var id int64
+		err := x.QueryRowContext(ctx, `INSERT INTO signlogs (name, origin, size) VALUES ($1, $2, 0)
+			ON CONFLICT (name) DO NOTHING RETURNING id`, name, origin).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // another node made it first
+		} else if err != nil {
+			return fmt.Errorf("store: create signed log %q: %w", name, err)
+		}
+		return x.audit(ctx, 0, "signlog.create", "signlog", id, map[string]string{"log": name, "origin": origin})
+	})
+	if err != nil {
+		return l, err
+	}
+	return s.signLog(ctx, s.w, name)
+}
+
+// lockLog reads a signed log's row inside a write transaction, locking it
+// on PostgreSQL so that concurrent appenders to the log take turns (SQLite
+// has one writer anyway). Take it before x.audit, which locks the audit
+// log's head: every transaction then locks in the same order.
+func (x *tx) lockLog(ctx context.Context, name string) (signLog, error) {
+	lock := ""
+	if x.s.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	l := signLog{name: name}
+	err := x.QueryRowContext(ctx, `SELECT id, origin, size FROM signlogs WHERE name = $1`+lock, name).Scan(&l.id, &l.origin, &l.size)
+	if errors.Is(err, sql.ErrNoRows) {
+		return l, fmt.Errorf("store: signed log %q: %w", name, netra.ErrNotFound)
+	} else if err != nil {
 		return l, fmt.Errorf("store: signed log %q: %w", name, err)
 	}
 	return l, nil
@@ -148,20 +192,43 @@ func (s *Store) LogConsistencyProof(ctx context.Context, name string, old, n int
 	return signlog.ProveConsistency(old, n, hashReader{ctx, s.r, l.id})
 }
 
+// LogInclusionProof returns the proof that record index (from 0) is in the
+// log's tree of size n (index < n <= the log's size).
+func (s *Store) LogInclusionProof(ctx context.Context, name string, index, n int64) (tlog.RecordProof, error) {
+	l, err := s.signLog(ctx, s.r, name)
+	if err != nil {
+		return nil, err
+	}
+	if index < 0 || index >= n || n > l.size {
+		var v netra.ValidationError
+		v.Add("index", netra.Msg("signlog.proof.range", fmt.Sprintf("want 0 <= index < size <= %d", l.size)))
+		return nil, v.Err()
+	}
+	return signlog.ProveInclusion(n, index, hashReader{ctx, s.r, l.id})
+}
+
 // signingKey is a log's current key, opened.
 type signingKey struct {
 	keyID, vkey, skey string
 }
 
 // currentKey returns the log's unretired signing key, creating one on first
-// use.
+// use. A log has one unretired key at most (a unique index): when another
+// node made the first key at the same moment, that one is read.
 func (s *Store) currentKey(ctx context.Context, l signLog) (signingKey, error) {
 	var k signingKey
 	var sealed string
-	err := s.r.QueryRowContext(ctx, `SELECT key_id, vkey, skey FROM signlog_keys WHERE log_id = $1 AND retired_at = 0
+	read := func() error {
+		return s.r.QueryRowContext(ctx, `SELECT key_id, vkey, skey FROM signlog_keys WHERE log_id = $1 AND retired_at = 0
 		ORDER BY id DESC LIMIT 1`, l.id).Scan(&k.keyID, &k.vkey, &sealed)
+	}
+	err := read()
 	if errors.Is(err, sql.ErrNoRows) {
-		return s.newKey(netra.WithActor(ctx, netra.System("signlog")), l, false)
+		nk, nerr := s.newKey(netra.WithActor(ctx, netra.System("signlog")), l, false)
+		if !errors.Is(nerr, errKeyExists) {
+			return nk, nerr
+		}
+		err = read()
 	}
 	if err != nil {
 		return k, fmt.Errorf("store: signing key of %q: %w", l.name, err)
@@ -175,6 +242,9 @@ func (s *Store) currentKey(ctx context.Context, l signLog) (signingKey, error) {
 }
 
 func keyPurpose(log string) string { return "signlog/" + log }
+
+// errKeyExists is returned by newKey when the log got a current key first.
+var errKeyExists = errors.New("store: the log already has a current signing key")
 
 // newKey makes a signing key for the log, sealed with the master key, and
 // retires the current one when rotate is set. It is audited.
@@ -191,7 +261,9 @@ func (s *Store) newKey(ctx context.Context, l signLog, rotate bool) (signingKey,
 			}
 		}
 		if _, err := x.ExecContext(ctx, `INSERT INTO signlog_keys (log_id, key_id, vkey, skey, created_at) VALUES ($1, $2, $3, $4, $5)`,
-			l.id, k.keyID, vkey, s.keys.Seal(keyPurpose(l.name), []byte(skey)), x.now); err != nil {
+			l.id, k.keyID, vkey, s.keys.Seal(keyPurpose(l.name), []byte(skey)), x.now); isUniqueViolation(err) && !rotate {
+			return errKeyExists
+		} else if err != nil {
 			return err
 		}
 		action := "signlog.key.create"
@@ -200,7 +272,9 @@ func (s *Store) newKey(ctx context.Context, l signLog, rotate bool) (signingKey,
 		}
 		return x.audit(ctx, 0, action, "signlog", l.id, map[string]string{"log": l.name, "key": k.keyID})
 	})
-	if err != nil {
+	if errors.Is(err, errKeyExists) {
+		return signingKey{}, err
+	} else if err != nil {
 		return signingKey{}, fmt.Errorf("store: new signing key for %q: %w", l.name, err)
 	}
 	return k, nil

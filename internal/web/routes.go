@@ -42,6 +42,10 @@ func (s *Server) routeTable() []route {
 		{"GET", "/log/audit/checkpoint", public, s.logCheckpoint},
 		{"GET", "/log/audit/key", public, s.logKey},
 		{"GET", "/log/audit/proof", public, s.logProof},
+		// Each government's pledge log: checkpoints, keys, proofs (pledge_log.go).
+		{"GET", "/log/ikrar/{tenant}/checkpoint", public, s.pledgeLogCheckpoint},
+		{"GET", "/log/ikrar/{tenant}/key", public, s.pledgeLogKey},
+		{"GET", "/log/ikrar/{tenant}/proof", public, s.pledgeLogProof},
 
 		// Staff sign-in: password, then TOTP (or its enrolment).
 		{"GET", "/masuk", public, s.signInForm},

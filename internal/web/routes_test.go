@@ -40,6 +40,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/masuk/tautan/", "{token}", "bukan-token"},
 		{"/masuk/sandi-baru/", "{token}", "bukan-token"},
 		{"/bahasa/", "{lang}", "en"},
+		{"/log/ikrar/", "{tenant}", e.palangka.Code},
 		{"/akun/sesi/", "{ref}", "0000000000000000"},
 		{"/static/", "{file}", strings.TrimPrefix(e.srv.assets.url("app.css"), "/static/")},
 	}
