@@ -305,13 +305,19 @@ func (x *tx) checkElection(ctx context.Context, e *netra.Election) error {
 				"The re-vote's region ("+e.RegionCode+") is outside its parent election's ("+p.RegionCode+")."))
 		}
 	}
-	if e.ID != 0 && e.Kind == netra.ElectionRevote {
-		var n int
-		if err := x.QueryRowContext(ctx, `SELECT COUNT(*) FROM elections WHERE parent_id = $1`, e.ID).Scan(&n); err != nil {
-			return fmt.Errorf("store: election re-votes: %w", err)
+	if e.ID != 0 {
+		children, err := x.s.loadElections(ctx, x, "e.parent_id = $1", e.ID)
+		if err != nil {
+			return err
 		}
-		if n > 0 {
-			v.Add("kind", netra.Msg("Pemilihan ini induk dari PSU lain, jadi tidak dapat menjadi PSU.", "This election is the parent of re-votes, so it cannot become one."))
+		for _, c := range children {
+			switch {
+			case e.Kind == netra.ElectionRevote:
+				v.Add("kind", netra.Msg("Pemilihan ini induk dari PSU lain, jadi tidak dapat menjadi PSU.", "This election is the parent of re-votes, so it cannot become one."))
+			case !e.Applies(c.RegionCode):
+				v.Add("region_code", netra.Msg("PSU "+c.Name+" ("+c.RegionCode+") akan berada di luar wilayah ini.",
+					"The re-vote "+c.Label("en")+" ("+c.RegionCode+") would fall outside this region."))
+			}
 		}
 	}
 	if err := v.Err(); err != nil {

@@ -399,6 +399,8 @@ func TestElectionBadInput(t *testing.T) {
 				Source: "PKPU", Stages: []netra.ElectionStage{{Kind: netra.StageVoting, Starts: ymd("2029-11-28"), Ends: ymd("2029-11-28"), Source: "PKPU"}}}
 		}
 		cityPilkada := mustParent(t, s, ctx, "62.71")
+		must(t, s.CreateElection(ctx, &netra.Election{Code: "psu-62.71.01", Kind: netra.ElectionRevote, Name: "PSU Pahandut", RegionCode: "62.71.01",
+			ParentID: cityPilkada, VotingDay: ymd("2030-01-10"), Source: "Putusan MK"}))
 		before := calendarSnapshot(t, s)
 		for _, c := range []struct {
 			name  string
@@ -471,6 +473,11 @@ func TestElectionBadInput(t *testing.T) {
 				e.Kind, e.RegionCode, e.ParentID = netra.ElectionRevote, "62", mustElection(t, s, "pilkada-2024").ID
 				return s.UpdateElection(ctx, &e)
 			}, "kind", "induk dari PSU", nil},
+			{"move a parent away from its re-vote", func() error {
+				e := mustElection(t, s, "pilwalkot-62.71")
+				e.RegionCode = "62.01"
+				return s.UpdateElection(ctx, e)
+			}, "region_code", "di luar wilayah ini", nil},
 			{"a stage that does not exist", func() error { return s.DeleteElectionStage(ctx, 999999) }, "", "", netra.ErrNotFound},
 			{"an election that does not exist", func() error {
 				e := good()
