@@ -252,7 +252,8 @@ func (s *Store) provider() (*goose.Provider, error) {
 	return goose.NewProvider(d, s.w, dir)
 }
 
-// Migrate brings the schema up to date and returns the versions applied.
+// Migrate brings the schema up to date, loads the election calendar shipped
+// in the binary (election_seed.go), and returns the versions applied.
 func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 	p, err := s.provider()
 	if err != nil {
@@ -270,6 +271,10 @@ func (s *Store) Migrate(ctx context.Context) ([]int64, error) {
 		applied = append(applied, r.Source.Version)
 	}
 	if err := s.sealClearSecrets(ctx); err != nil {
+		return applied, err
+	}
+	// The election calendar shipped in the binary (election_seed.go).
+	if err := s.seedElections(ctx); err != nil {
 		return applied, err
 	}
 	return applied, nil

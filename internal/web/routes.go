@@ -148,6 +148,28 @@ func (s *Server) routeTable() []route {
 		{"GET", "/audit/ekspor.csv", netra.PermAuditRead, s.auditExport("csv")},
 		{"GET", "/audit/ekspor.xlsx", netra.PermAuditRead, s.auditExport("xlsx")},
 
+		// The election calendar (election.go): public to read; written by the
+		// national government's admin only (the store refuses a city's or a
+		// province's admin, who holds election.manage by role).
+		{"GET", "/pemilu", public, s.electionList},
+		{"GET", "/pemilu/baru", netra.PermElectionManage, s.electionNewForm},
+		{"POST", "/pemilu", netra.PermElectionManage, s.electionCreate},
+		{"GET", "/pemilu/{id}", public, s.electionPage},
+		{"GET", "/pemilu/{id}/ubah", netra.PermElectionManage, s.electionEditForm},
+		{"POST", "/pemilu/{id}/ubah", netra.PermElectionManage, s.electionUpdate},
+		{"POST", "/pemilu/{id}/hapus", netra.PermElectionManage, s.electionDelete},
+		{"POST", "/pemilu/{id}/tahapan", netra.PermElectionManage, s.stageSave},
+		{"POST", "/pemilu/{id}/tahapan/hapus", netra.PermElectionManage, s.stageDelete},
+		{"GET", "/api/v1/elections", public, s.apiElections},
+		{"POST", "/api/v1/elections", netra.PermElectionManage, s.apiElectionCreate},
+		{"GET", "/api/v1/elections/{id}", public, s.apiElection},
+		{"PATCH", "/api/v1/elections/{id}", netra.PermElectionManage, s.apiElectionUpdate},
+		{"DELETE", "/api/v1/elections/{id}", netra.PermElectionManage, s.apiElectionDelete},
+		{"POST", "/api/v1/elections/{id}/stages", netra.PermElectionManage, s.apiStageCreate},
+		{"PATCH", "/api/v1/elections/{id}/stages/{stage}", netra.PermElectionManage, s.apiStageUpdate},
+		{"DELETE", "/api/v1/elections/{id}/stages/{stage}", netra.PermElectionManage, s.apiStageDelete},
+		{"GET", "/api/v1/election-stage", public, s.apiElectionStage},
+
 		// JSON API (session cookie or Authorization: Bearer).
 		{"GET", "/api/v1/me", signedIn, s.apiMe},
 		{"GET", "/api/v1/tenants", netra.PermTenantRead, s.apiTenants},

@@ -18,6 +18,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 	im := e.lazyImport(t)
 	tok := e.lazyToken(t)
 	verifier := e.users["verifier"]
+	election, stage := e.lazyElection(t)
 	repl := []struct{ prefix, name, value string }{
 		{"/instansi/", "{id}", id(e.palangka.ID)},
 		{"/api/v1/tenants/", "{id}", id(e.palangka.ID)},
@@ -43,6 +44,9 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/log/ikrar/", "{tenant}", e.palangka.Code},
 		{"/akun/sesi/", "{ref}", "0000000000000000"},
 		{"/static/", "{file}", strings.TrimPrefix(e.srv.assets.url("app.css"), "/static/")},
+		{"/pemilu/", "{id}", id(election)},
+		{"/api/v1/elections/", "{id}", id(election)},
+		{"/api/v1/elections/", "{stage}", id(stage)},
 	}
 	u := pattern
 	for _, r := range repl {
