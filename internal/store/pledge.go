@@ -388,6 +388,13 @@ func (s *Store) CreatePledgeCampaign(ctx context.Context, c *netra.PledgeCampaig
 		} else if err != nil {
 			return fmt.Errorf("store: pledge campaign: %w", err)
 		}
+		var one int
+		if err := x.QueryRowContext(ctx, `SELECT 1 FROM elections WHERE id = $1`, c.ElectionID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+			return netra.Invalid("election", netra.Msg("Pemilihan tidak ada di kalender pemilihan.",
+				"The election is not in the election calendar."))
+		} else if err != nil {
+			return fmt.Errorf("store: pledge campaign election: %w", err)
+		}
 		c.CreatedAt = fromMS(x.now)
 		if err := x.QueryRowContext(ctx, `INSERT INTO pledge_campaigns (tenant_id, template_id, template_version, election_id,
 			title, opens_at, closes_at, status, reminder_days, created_at, created_by)

@@ -248,9 +248,11 @@ func TestPledgeCampaigns(t *testing.T) {
 		for _, c := range []netra.PledgeCampaign{
 			{TenantID: w.city.ID, TemplateID: otherTpls[0].ID, TemplateVersion: 1, ElectionID: 2, Title: "X", Opens: pledgeOpens, Closes: pledgeCloses},
 			{TenantID: w.city.ID, TemplateID: w.tpl.ID, TemplateVersion: 9, ElectionID: 2, Title: "X", Opens: pledgeOpens, Closes: pledgeCloses},
+			// An election the calendar does not hold.
+			{TenantID: w.city.ID, TemplateID: w.tpl.ID, TemplateVersion: 1, ElectionID: 999, Title: "X", Opens: pledgeOpens, Closes: pledgeCloses},
 		} {
 			if err := s.CreatePledgeCampaign(admin, &c); err == nil {
-				t.Errorf("campaign with template %d version %d", c.TemplateID, c.TemplateVersion)
+				t.Errorf("campaign with template %d version %d, election %d", c.TemplateID, c.TemplateVersion, c.ElectionID)
 			}
 		}
 		// A campaign whose closing time has passed cannot be launched.
