@@ -38,16 +38,21 @@ func checkpointDir(data, logName string) string {
 // with the verifier keys) and, optionally, by mail to auditors through the
 // outbox. It never publishes a checkpoint smaller than the last one it
 // published: a log that shrank was truncated, and saying so is the point.
+//
+// The audit log's publisher also publishes, each time, the pledge log of
+// every government that has one (publishAll), as files only: their
+// checkpoints are what a certificate's verifier compares against.
 type publisher struct {
 	store  *store.Store
 	log    string
+	data   string
 	dir    string
 	mailTo []string
 	logger *slog.Logger
 }
 
 func newPublisher(s *store.Store, data string, mailTo string, logger *slog.Logger) *publisher {
-	p := &publisher{store: s, log: store.AuditLog, dir: checkpointDir(data, store.AuditLog), logger: logger}
+	p := &publisher{store: s, log: store.AuditLog, data: data, dir: checkpointDir(data, store.AuditLog), logger: logger}
 	for _, a := range strings.Split(mailTo, ",") {
 		if a = strings.TrimSpace(a); a != "" {
 			p.mailTo = append(p.mailTo, a)
@@ -58,7 +63,38 @@ func newPublisher(s *store.Store, data string, mailTo string, logger *slog.Logge
 
 // errShrank is returned when the log holds fewer entries than the last
 // checkpoint published.
-var errShrank = errors.New("the audit log is shorter than its last published checkpoint: entries were removed (run netra audit verify)")
+var errShrank = errors.New("the log is shorter than its last published checkpoint: entries were removed (run netra audit verify)")
+
+// publishAll publishes the audit log (see publish) and then the pledge log
+// of every government, each in its own folder; a failing log does not stop
+// the others. It returns the first error.
+func (p *publisher) publishAll(ctx context.Context) error {
+	var first error
+	note := func(log string, c *store.Checkpoint, done bool, err error) {
+		switch {
+		case err != nil:
+			p.logger.Error("checkpoint", "log", log, "err", err)
+			if first == nil {
+				first = err
+			}
+		case done:
+			p.logger.Info("checkpoint published", "log", log, "size", c.Size, "dir", checkpointDir(p.data, log))
+		}
+	}
+	c, done, err := p.publish(ctx)
+	note(p.log, c, done, err)
+	logs, err := p.store.PledgeLogs(ctx)
+	if err != nil {
+		note("pledge", nil, false, err)
+		return first
+	}
+	for _, name := range logs {
+		q := &publisher{store: p.store, log: name, data: p.data, dir: checkpointDir(p.data, name), logger: p.logger}
+		c, done, err := q.publish(ctx)
+		note(name, c, done, err)
+	}
+	return first
+}
 
 // publish makes a checkpoint of the log's head and publishes it if the log
 // grew since the last one published. It reports whether it published.
@@ -81,7 +117,7 @@ func (p *publisher) publish(ctx context.Context) (*store.Checkpoint, bool, error
 		body, _, _ := strings.Cut(string(last), "\n\n")
 		if prev, err := signlog.ParseCheckpoint(body + "\n"); err == nil {
 			if prev.Size > c.Size {
-				return c, false, fmt.Errorf("%w: it has %d entries, the checkpoint of %s recorded %d", errShrank, c.Size, prev.Time.Format(time.DateTime+" UTC"), prev.Size)
+				return c, false, fmt.Errorf("%w: %s has %d entries, the checkpoint of %s recorded %d", errShrank, p.log, c.Size, prev.Time.Format(time.DateTime+" UTC"), prev.Size)
 			}
 			if prev.Size == c.Size {
 				return c, false, nil
@@ -149,15 +185,7 @@ func readKeys(path string) ([]string, error) {
 // run publishes at start, every interval, and once more when ctx ends
 // (shutdown), logging what fails.
 func (p *publisher) run(ctx context.Context, every time.Duration) {
-	once := func(ctx context.Context) {
-		c, done, err := p.publish(ctx)
-		switch {
-		case err != nil:
-			p.logger.Error("audit checkpoint", "err", err)
-		case done:
-			p.logger.Info("audit checkpoint published", "size", c.Size, "dir", p.dir)
-		}
-	}
+	once := func(ctx context.Context) { _ = p.publishAll(ctx) }
 	once(ctx)
 	t := time.NewTicker(every)
 	defer t.Stop()

@@ -64,6 +64,20 @@ func TestPledgeVerifyOffline(t *testing.T) {
 			early = write("early.note", cp.Note)
 		}
 	}
+	// The server publishes each government's pledge log beside the audit
+	// log, outside the database: the checkpoint verifies with the keys
+	// published with it and holds both signatures.
+	data := t.TempDir()
+	must(newPublisher(s, data, "", newLogger(os.Stderr)).publishAll(sys))
+	pub := checkpointDir(data, netra.PledgeLogName("65.71"))
+	note, err := os.ReadFile(filepath.Join(pub, latestFile))
+	must(err)
+	pubKeys, err := readKeys(filepath.Join(pub, keyFile))
+	must(err)
+	if cp, _, err := signlog.Open(note, pubKeys...); err != nil || cp.Size != 2 {
+		t.Fatalf("published pledge checkpoint: %+v %v", cp, err)
+	}
+
 	b, err := s.PledgeBundle(sys, sigs[1].ID)
 	must(err)
 	keys, err := s.LogVerifierKeys(context.Background(), netra.PledgeLogName("65.71"))
