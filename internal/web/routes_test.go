@@ -42,6 +42,8 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/bahasa/", "{lang}", "en"},
 		{"/akun/sesi/", "{ref}", "0000000000000000"},
 		{"/static/", "{file}", strings.TrimPrefix(e.srv.assets.url("app.css"), "/static/")},
+		{"/saya/pemberitahuan/", "{id}", "1"},
+		{"/api/v1/me/notices/", "{id}", "1"},
 	}
 	u := pattern
 	for _, r := range repl {
