@@ -246,11 +246,13 @@ func (s *Store) LaunchDuty(ctx context.Context, id int64) (targeted int64, err e
 // draft is a conflict. It returns how many employees the duty reached and
 // audits "duty.launch".
 //
-// On PostgreSQL the launch holds a SHARE lock on employees and org_units
-// until it commits, so that no employee moves between the expansion and the
-// moment the duty is seen open by the hooks of duty_follow.go (SQLite has
-// one writer: nothing moves meanwhile).
+// On PostgreSQL the launch first takes lockCounts, so that an employee who
+// moves while it runs is followed by the move's hook once the launch has
+// committed (SQLite has one writer: nothing moves meanwhile).
 func (x *tx) launchDuty(ctx context.Context, id int64) (int64, error) {
+	if err := x.lockCounts(ctx); err != nil {
+		return 0, err
+	}
 	d, tpath, err := x.dutyRow(ctx, id, true)
 	if err != nil {
 		return 0, err
@@ -263,11 +265,6 @@ func (x *tx) launchDuty(ctx context.Context, id int64) (int64, error) {
 	}
 	if err := x.checkTarget(ctx, d, tpath); err != nil {
 		return 0, err
-	}
-	if x.s.dialect == Postgres {
-		if _, err := x.ExecContext(ctx, `LOCK TABLE employees, org_units IN SHARE MODE`); err != nil {
-			return 0, fmt.Errorf("store: lock for launch: %w", err)
-		}
 	}
 	var a args
 	pd, pnow := a.add(d.ID), a.add(x.now)
@@ -494,6 +491,9 @@ func (s *Store) ExcuseDuty(ctx context.Context, dutyID, employeeID int64, reason
 		return err
 	}
 	return s.write(ctx, func(x *tx) error {
+		if err := x.lockCounts(ctx); err != nil {
+			return err
+		}
 		d, dpath, err := x.dutyRow(ctx, dutyID, false)
 		if err != nil {
 			return err

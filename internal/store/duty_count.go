@@ -54,7 +54,6 @@ type nodeResolver struct {
 	units  map[int64]string   // unit → path
 	govs   map[int64]string   // government → path
 	codes  map[string]int64   // government code → id
-	lock   bool               // read unit paths FOR SHARE (PostgreSQL), see load
 }
 
 type dutyHome struct {
@@ -90,12 +89,6 @@ func (r *nodeResolver) load(ctx context.Context, rows []assigneeRow) error {
 		slices.Sort(units)
 		var a args
 		q := `SELECT id, path FROM org_units WHERE ` + idIn(x.s.dialect, &a, "id", units)
-		if r.lock && x.s.dialect == Postgres {
-			// A unit that moves (dutyUnitMoved) rewrites the paths of its
-			// subtree: a count taken from a path it is rewriting would land
-			// on the old ancestors after it shifted their totals.
-			q += ` FOR SHARE`
-		}
 		if err := scanPairs(ctx, x, q, a.v, func(id int64, p string) { r.units[id] = p }); err != nil {
 			return fmt.Errorf("store: unit paths: %w", err)
 		}
@@ -165,6 +158,30 @@ func pathIDs(p string) []int64 {
 		}
 	}
 	return out
+}
+
+// lockCounts orders, on PostgreSQL, every transaction that changes duty
+// rows or counters, and every hook's look at which duties are open: each
+// first takes the audit chain's head row (audit_head), which every audited
+// write takes anyway when it audits and holds until it commits. The paths
+// that count do not all audit at the same point (an edit that closes a
+// position audits before it counts, a bulk change counts before it
+// audits); with one lock taken first by all of them, none can hold what
+// another waits for. It also makes them change counters one transaction at
+// a time, so a count never lands on the ancestors a unit move has just left
+// (whichever comes second reads the paths and totals the first committed),
+// and a hook never misses a duty being launched (it sees the launch
+// committed, or the launch's expansion sees its change). SQLite has one
+// writer: nothing to order.
+func (x *tx) lockCounts(ctx context.Context) error {
+	if x.s.dialect != Postgres {
+		return nil
+	}
+	var seq int64
+	if err := x.QueryRowContext(ctx, `SELECT seq FROM audit_head WHERE id = 1 FOR UPDATE`).Scan(&seq); err != nil {
+		return fmt.Errorf("store: lock counts: %w", err)
+	}
+	return nil
 }
 
 // count adds sign × each counted row to deltas, at every node above it.
@@ -341,6 +358,9 @@ func (x *tx) dutyDone(ctx context.Context, dutyID int64, employeeIDs []int64) ([
 	if len(employeeIDs) == 0 {
 		return nil, nil
 	}
+	if err := x.lockCounts(ctx); err != nil {
+		return nil, err
+	}
 	home, err := x.openDutyHome(ctx, dutyID)
 	if err != nil {
 		return nil, err
@@ -367,7 +387,6 @@ func (x *tx) dutyDone(ctx context.Context, dutyID int64, employeeIDs []int64) ([
 		}
 	}
 	r := newNodeResolver(x)
-	r.lock = true
 	r.duty(dutyID, home.tenantID, home.path)
 	deltas := covDeltas{}
 	if err := r.count(ctx, deltas, withStatus(done, netra.AssigneePending), -1); err != nil {
@@ -407,6 +426,9 @@ func withStatus(rows []assigneeRow, st netra.AssigneeStatus) []assigneeRow {
 // back. Someone who had not done it is left alone. On a duty that is not
 // open nothing changes: a closed duty's counts and record are frozen.
 func (x *tx) dutyUndone(ctx context.Context, dutyID, employeeID int64) error {
+	if err := x.lockCounts(ctx); err != nil {
+		return err
+	}
 	home, err := x.openDutyHome(ctx, dutyID)
 	if err != nil || home == nil {
 		return err
@@ -418,7 +440,6 @@ func (x *tx) dutyUndone(ctx context.Context, dutyID, employeeID int64) error {
 		return err
 	}
 	r := newNodeResolver(x)
-	r.lock = true
 	r.duty(dutyID, home.tenantID, home.path)
 	deltas := covDeltas{}
 	if err := r.count(ctx, deltas, withStatus(rows, netra.AssigneeDone), -1); err != nil {

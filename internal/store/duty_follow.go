@@ -28,8 +28,9 @@ import (
 //     left, counts them again with the status they had — and puts the duty
 //     in their inbox.
 //
-// Each hook first asks whether any duty is open at all (one index probe):
-// with none, as during nearly every import, that is all it costs. The work
+// Each hook first asks whether any duty is open at all (one index probe,
+// after lockCounts on PostgreSQL): with none, as during nearly every
+// import, that is all it costs. The work
 // is set-based: per chunk of employees, one read of their state, one of
 // their duty rows, one upsert of the rows and one of the counters.
 
@@ -108,6 +109,17 @@ func (d *dutyReach) targets(e *employeeState) bool {
 	return false
 }
 
+// openDutiesLocked is openDuties after lockCounts, as every hook starts: on
+// PostgreSQL a duty being launched meanwhile is then either seen open (its
+// launch committed first) or launched after this transaction commits (its
+// expansion sees this change), never missed.
+func (x *tx) openDutiesLocked(ctx context.Context) ([]*dutyReach, error) {
+	if err := x.lockCounts(ctx); err != nil {
+		return nil, err
+	}
+	return x.openDuties(ctx)
+}
+
 // openDuties returns every open duty with its target's current paths; nil,
 // after one index probe, when none is open.
 func (x *tx) openDuties(ctx context.Context) ([]*dutyReach, error) {
@@ -168,7 +180,7 @@ func (x *tx) dutiesFollow(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	open, err := x.openDuties(ctx)
+	open, err := x.openDutiesLocked(ctx)
 	if err != nil || len(open) == 0 {
 		return err
 	}
@@ -189,7 +201,7 @@ func (x *tx) dutiesFollowImport(ctx context.Context, rows []ImportRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
-	open, err := x.openDuties(ctx)
+	open, err := x.openDutiesLocked(ctx)
 	if err != nil || len(open) == 0 {
 		return err
 	}
@@ -371,7 +383,7 @@ func (x *tx) upsertAssignees(ctx context.Context, rows []assigneeRow) error {
 // followed like moved people, since they may have come into or gone out of
 // a targeted subtree.
 func (x *tx) dutyUnitMoved(ctx context.Context, tenantID, unitID int64, oldPath, newPath string) error {
-	open, err := x.openDuties(ctx)
+	open, err := x.openDutiesLocked(ctx)
 	if err != nil || len(open) == 0 {
 		return err
 	}

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -196,5 +197,86 @@ func TestDutyFollowsPeople(t *testing.T) {
 		if len(v.Children) != 1 || v.Children[0].UnitID != w.bidSD.ID {
 			t.Errorf("Bidang SMP's children after the move: %+v", v.Children)
 		}
+	})
+}
+
+// TestDutyConcurrentCounts signs in concurrent batches while employees and
+// units move underneath (on PostgreSQL these are concurrent transactions),
+// and checks that the counts still equal a recount at the end.
+func TestDutyConcurrentCounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustWorld(t, s)
+		smp := mustUnit(t, s, w.city.ID, w.disdik.ID, "DISDIK.SMP", "Bidang SMP", netra.UnitBidang)
+		var ids []int64
+		for i := range 120 {
+			u := []*netra.OrgUnit{w.bidSD, smp, w.setda}[i%3]
+			ids = append(ids, staff(t, s, u, i, netra.PNS, netra.Pelaksana, netra.StatusActive).ID)
+		}
+		d := newDuty(w.city, netra.DutyTarget{Units: []netra.DutyTargetUnit{{UnitID: w.disdik.ID}, {UnitID: w.setda.ID}}})
+		mustLaunch(t, s, asUser(7001, netra.RoleTenantAdmin, w.city, nil), d)
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for g := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for b := 0; b < 3; b++ {
+					var batch []int64
+					for i := g*30 + b*10; i < g*30+b*10+10; i++ {
+						batch = append(batch, ids[i])
+					}
+					if _, err := store.DutyDoneForTest(sys(), s, d.ID, batch...); err != nil {
+						errs <- err
+					}
+				}
+			}()
+		}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 12; i++ {
+				to := []*netra.OrgUnit{smp, w.setda, w.bidSD}[i%3]
+				if _, err := s.UpdateEmployee(sys(), ids[i*7], store.EmployeeUpdate{UnitID: &to.ID}); err != nil {
+					errs <- err
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 4; i++ {
+				parent := []int64{0, w.disdik.ID}[i%2]
+				if err := s.MoveUnit(sys(), smp.ID, parent); err != nil {
+					errs <- err
+				}
+			}
+		}()
+		// A bulk move (counts before it audits), and a second duty launched
+		// while people move.
+		second := newDuty(w.city, netra.DutyTarget{Governments: []netra.DutyTargetGovernment{{TenantID: w.city.ID}}})
+		if err := s.CreateDuty(sys(), second); err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 3; i++ {
+				to := []int64{w.setda.ID, w.bidSD.ID, smp.ID}[i]
+				if _, err := s.BulkMoveEmployees(sys(), store.EmployeeSelection{IDs: ids[100+i*5 : 105+i*5]}, to); err != nil {
+					errs <- err
+				}
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := s.LaunchDuty(sys(), second.ID); err != nil {
+				errs <- err
+			}
+		}()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		checkDuty(t, s, "concurrent", d.ID, second.ID)
 	})
 }
