@@ -321,3 +321,83 @@ func (s *Store) MyDuties(ctx context.Context) ([]MyDuty, error) {
 	}
 	return out, rows.Err()
 }
+
+// Duty returns a duty with its target, for an actor whose duty.read scope
+// sees it (see mayReadDuty) or who manages its government.
+func (s *Store) Duty(ctx context.Context, id int64) (*netra.Duty, error) {
+	sc, err := scopeOf(ctx, netra.PermDutyRead)
+	if err != nil {
+		return nil, err
+	}
+	d, _, err := s.dutyReadable(ctx, sc, id)
+	return d, err
+}
+
+func (s *Store) dutyReadable(ctx context.Context, sc netra.Scope, id int64) (*netra.Duty, string, error) {
+	var d netra.Duty
+	var tpath string
+	err := scanDuty(s.r.QueryRowContext(ctx, `SELECT `+dutyCols+`, t.path FROM duties d JOIN tenants t ON t.id = d.tenant_id
+		WHERE d.id = $1`, id), &d, &tpath)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", fmt.Errorf("duty %d: %w", id, netra.ErrNotFound)
+	} else if err != nil {
+		return nil, "", fmt.Errorf("store: duty: %w", err)
+	}
+	if err := loadTargets(ctx, s.r, &d); err != nil {
+		return nil, "", err
+	}
+	if !mayReadDuty(sc, &d, tpath) {
+		return nil, "", fmt.Errorf("duty %d: %w", id, netra.ErrNotFound)
+	}
+	return &d, tpath, nil
+}
+
+// DutyFilter selects duties; zero values are ignored but TenantID.
+type DutyFilter struct {
+	TenantID int64 // required: the government that owns them
+	Kind     netra.DutyKind
+	Status   netra.DutyStatus
+	RefID    int64
+}
+
+// Duties lists the duties a government owns, newest first (at most 500),
+// without their targets, for an actor whose duty.read scope reaches the
+// government.
+func (s *Store) Duties(ctx context.Context, f DutyFilter) ([]netra.Duty, error) {
+	sc, err := scopeOf(ctx, netra.PermDutyRead)
+	if err != nil {
+		return nil, err
+	}
+	tpath, err := s.tenantPath(ctx, s.r, f.TenantID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.ReachesTenant(f.TenantID, tpath) {
+		return nil, fmt.Errorf("duties: %w", netra.ErrForbidden)
+	}
+	var a args
+	q := `SELECT ` + dutyCols + ` FROM duties d WHERE d.tenant_id = ` + a.add(f.TenantID)
+	if f.Kind != "" {
+		q += ` AND d.kind = ` + a.add(f.Kind)
+	}
+	if f.Status != "" {
+		q += ` AND d.status = ` + a.add(f.Status)
+	}
+	if f.RefID != 0 {
+		q += ` AND d.ref_id = ` + a.add(f.RefID)
+	}
+	rows, err := s.r.QueryContext(ctx, q+` ORDER BY d.id DESC LIMIT 500`, a.v...)
+	if err != nil {
+		return nil, fmt.Errorf("store: duties: %w", err)
+	}
+	defer rows.Close()
+	var out []netra.Duty
+	for rows.Next() {
+		var d netra.Duty
+		if err := scanDuty(rows, &d); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
