@@ -104,8 +104,10 @@ func cmdServe(ctx context.Context, args []string, getenv env, stdin io.Reader, s
 		log.Info("metrics listening", "addr", mln.Addr().String())
 	}
 	worker := jobs.NewWorker(s, map[string]jobs.Handler{
-		jobs.KindMail:   jobs.MailHandler(sender),
-		jobs.KindImport: runner.Handler(),
+		jobs.KindMail:       jobs.MailHandler(sender),
+		jobs.KindImport:     runner.Handler(),
+		jobs.KindDutyRemind: jobs.DutyRemindHandler(s),
+		jobs.KindDutyMail:   jobs.DutyMailHandler(s, *baseURL),
 	}, log)
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	workerDone := make(chan struct{})

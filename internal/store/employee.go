@@ -132,6 +132,9 @@ func (s *Store) CreateEmployee(ctx context.Context, e *netra.Employee) error {
 		} else if err != nil {
 			return fmt.Errorf("store: insert employee: %w", err)
 		}
+		if err := x.dutiesFollow(ctx, []int64{e.ID}); err != nil { // duty_follow.go
+			return err
+		}
 		return x.audit(ctx, e.TenantID, "employee.create", "employee", e.ID, map[string]any{
 			"nip": e.NIP, "name": e.Name, "unit_id": e.UnitID, "type": e.Type, "person_id": e.PersonID})
 	})
@@ -253,6 +256,9 @@ func (s *Store) UpdateEmployee(ctx context.Context, id int64, up EmployeeUpdate)
 		}
 		ch := employeeChanges(before, &e)
 		if err := x.saveEmployee(ctx, &e, 0); err != nil {
+			return err
+		}
+		if err := x.dutiesFollow(ctx, []int64{e.ID}); err != nil { // duty_follow.go
 			return err
 		}
 		if err := x.history(ctx, e.ID, "web", ch); err != nil {

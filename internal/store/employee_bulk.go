@@ -126,6 +126,9 @@ func (s *Store) bulk(ctx context.Context, sel EmployeeSelection, op bulkOp) (Bul
 			if err := x.bulkApply(ctx, changed, op, target); err != nil {
 				return err
 			}
+			if err := x.dutiesFollow(ctx, bulkIDs(changed)); err != nil { // duty_follow.go
+				return err
+			}
 			res.Changed += len(changed)
 		}
 		if outside > 0 {

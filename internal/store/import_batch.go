@@ -348,6 +348,9 @@ func (imp *Importer) Write(ctx context.Context, rows []ImportRow, parseProblems 
 		if err != nil {
 			return err
 		}
+		if err := x.dutiesFollowImport(ctx, good); err != nil { // duty_follow.go
+			return err
+		}
 		problems = append(problems, res.problems...)
 		for _, p := range problems {
 			if err := x.importProblem(ctx, imp.im.ID, p); err != nil {

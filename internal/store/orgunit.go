@@ -192,6 +192,9 @@ func (s *Store) MoveUnit(ctx context.Context, id, newParentID int64) error {
 		if _, err := x.ExecContext(ctx, `UPDATE org_units SET parent_id = $1 WHERE id = $2`, nullID(newParentID), u.ID); err != nil {
 			return fmt.Errorf("store: move unit: %w", err)
 		}
+		if err := x.dutyUnitMoved(ctx, u.TenantID, u.ID, u.Path, newPath); err != nil { // duty_follow.go
+			return err
+		}
 		return x.audit(ctx, u.TenantID, "unit.move", "unit", u.ID, map[string]change{
 			"parent_id": {u.ParentID, newParentID}, "path": {u.Path, newPath}})
 	})

@@ -312,6 +312,9 @@ func (x *tx) moveEmployee(ctx context.Context, m *Transfer) (map[string]change, 
 	if err := x.saveEmployee(ctx, &e, m.ImportID); err != nil {
 		return nil, err
 	}
+	if err := x.dutiesFollow(ctx, []int64{e.ID}); err != nil { // duty_follow.go
+		return nil, err
+	}
 	if err := x.history(ctx, e.ID, "transfer:"+strconv.FormatInt(m.ID, 10), ch); err != nil {
 		return nil, err
 	}

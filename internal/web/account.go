@@ -90,6 +90,7 @@ type mePage struct {
 	*page
 	Employee *netra.Employee
 	Tenant   *netra.Tenant
+	Inbox    *inboxPanel // duties and notices, shown first (inbox.go)
 }
 
 // me shows an employee their own record.
@@ -108,7 +109,11 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := s.newPage(r, "me.title")
-	return s.render(w, r, http.StatusOK, "me", &mePage{page: p, Employee: e, Tenant: t})
+	in, err := s.loadInbox(r, p)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "me", &mePage{page: p, Employee: e, Tenant: t, Inbox: in})
 }
 
 type accountPage struct {

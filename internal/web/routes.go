@@ -214,6 +214,14 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/tokens", netra.PermUserManage, s.apiTokenCreate},
 		{"DELETE", "/api/v1/tokens/{id}", netra.PermUserManage, s.apiTokenRevoke},
 		{"GET", "/api/v1/audit", netra.PermAuditRead, s.apiAudit},
+
+		// The employee's inbox and duties (inbox.go): their own, on their
+		// home page and in the API.
+		{"POST", "/saya/pemberitahuan/dibaca", self, s.noticesRead},
+		{"POST", "/saya/pemberitahuan/{id}", self, s.noticeOpen},
+		{"GET", "/api/v1/me/notices", self, s.apiMyNotices},
+		{"POST", "/api/v1/me/notices/{id}/read", self, s.apiNoticeRead},
+		{"GET", "/api/v1/me/duties", self, s.apiMyDuties},
 	}
 }
 

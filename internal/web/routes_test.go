@@ -47,6 +47,8 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/pemilu/", "{id}", id(election)},
 		{"/api/v1/elections/", "{id}", id(election)},
 		{"/api/v1/elections/", "{stage}", id(stage)},
+		{"/saya/pemberitahuan/", "{id}", "1"},
+		{"/api/v1/me/notices/", "{id}", "1"},
 	}
 	u := pattern
 	for _, r := range repl {
