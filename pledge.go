@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -143,16 +145,20 @@ type PledgeCampaign struct {
 	TenantID        int64
 	TemplateID      int64
 	TemplateVersion int
-	// ElectionID is the election of the calendar the campaign is for. The
-	// calendar is kept elsewhere; the store does not yet check the id.
+	// ElectionID is the election of the calendar the campaign is for (the
+	// store checks that the calendar holds it).
 	ElectionID int64
 	Title      string
 	Opens      time.Time // first moment signatures are taken
 	Closes     time.Time // first moment they are no longer taken
 	Status     PledgeCampaignStatus
 	// DutyID is the duty (pending, done, excused per employee, coverage)
-	// behind the campaign; 0 until duties exist.
+	// behind the campaign, made with it (see Duty).
 	DutyID int64
+	// Target is whom the campaign reaches (its duty's target); empty, the
+	// whole government. Only creating a campaign reads it: afterwards it is
+	// the duty's.
+	Target DutyTarget
 	// ReminderDays are the days after Opens on which those who have not
 	// signed are reminded, ascending (Documenso's default is 5, then every 2).
 	ReminderDays []int
@@ -207,6 +213,26 @@ func (c *PledgeCampaign) Validate() error {
 // OpenAt reports whether the campaign takes signatures at t.
 func (c *PledgeCampaign) OpenAt(t time.Time) bool {
 	return c.Status == PledgeCampaignLaunched && !t.Before(c.Opens) && t.Before(c.Closes)
+}
+
+// Duty is the duty behind the campaign: every employee of its target signs
+// it between Opens and Closes. The campaign states its reminders as days
+// after it opens; the duty's reminders count back from its due date, so
+// each becomes the number of whole days from the reminder to Closes (those
+// outside 1..MaxReminderDays are left out).
+func (c *PledgeCampaign) Duty() *Duty {
+	t := c.Target
+	if t.Empty() {
+		t.Governments = []DutyTargetGovernment{{TenantID: c.TenantID}}
+	}
+	d := &Duty{TenantID: c.TenantID, Kind: DutyPledge, RefID: c.ID, Title: c.Title,
+		Link: "/ikrar/" + strconv.FormatInt(c.ID, 10), OpensAt: c.Opens, DueAt: c.Closes, Target: t}
+	for _, r := range c.ReminderDates() {
+		if before := int(c.Closes.Sub(r).Hours() / 24); before >= 1 && before <= MaxReminderDays && !slices.Contains(d.Reminders, before) {
+			d.Reminders = append(d.Reminders, before)
+		}
+	}
+	return d
 }
 
 // ReminderDates returns when the reminders are due.

@@ -364,8 +364,9 @@ func pledgeCampaign(ctx context.Context, q queryer, id int64) (*netra.PledgeCamp
 
 // CreatePledgeCampaign adds a campaign, as a draft, for one published
 // version of one of the government's templates. The actor needs duty.manage
-// on the whole government. The election id is kept as given: the election
-// calendar checks it once it exists.
+// on the whole government. The election must be in the calendar. The
+// campaign's duty (its target: c.Target, or the whole government) is made
+// with it, as a draft, and c.DutyID set.
 func (s *Store) CreatePledgeCampaign(ctx context.Context, c *netra.PledgeCampaign) error {
 	c.Status = netra.PledgeCampaignDraft
 	if err := c.Validate(); err != nil {
@@ -403,9 +404,16 @@ func (s *Store) CreatePledgeCampaign(ctx context.Context, c *netra.PledgeCampaig
 			x.actor.UserID).Scan(&c.ID); err != nil {
 			return fmt.Errorf("store: create pledge campaign: %w", err)
 		}
-		// Integration: the duty behind the campaign (its target, per-employee
-		// status and coverage) is created here, in this transaction, and its
-		// id stored in duty_id.
+		// The duty behind the campaign: its target, each employee's status
+		// and the coverage (duty.go). It is created here, with the campaign.
+		d := c.Duty()
+		if err := x.createDuty(ctx, d); err != nil {
+			return err
+		}
+		if _, err := x.ExecContext(ctx, `UPDATE pledge_campaigns SET duty_id = $1 WHERE id = $2`, d.ID, c.ID); err != nil {
+			return fmt.Errorf("store: pledge campaign duty: %w", err)
+		}
+		c.DutyID = d.ID
 		return x.audit(ctx, t.id, "pledge.campaign.create", "pledge_campaign", c.ID, map[string]any{
 			"title": c.Title, "template_id": c.TemplateID, "version": c.TemplateVersion, "election_id": c.ElectionID,
 			"opens": c.Opens, "closes": c.Closes, "reminder_days": c.ReminderDays})
@@ -458,9 +466,16 @@ func (s *Store) LaunchPledgeCampaign(ctx context.Context, id int64) (*netra.Pled
 			return netra.Userf(netra.ErrConflict, "Kampanye ini sudah diluncurkan atau dibatalkan.", "This campaign was already launched or cancelled.")
 		}
 		c.Status, c.LaunchedAt = netra.PledgeCampaignLaunched, fromMS(x.now)
-		// Integration: the duty is launched here (its employees notified,
-		// reminders scheduled from c.ReminderDates()), in this transaction.
-		return x.audit(ctx, c.TenantID, "pledge.campaign.launch", "pledge_campaign", id, nil)
+		// The duty reaches its employees now: each is pending and notified
+		// (inbox and e-mail), and its reminders are scheduled.
+		if c.DutyID == 0 {
+			return fmt.Errorf("store: pledge campaign %d has no duty", id)
+		}
+		reached, err := x.launchDuty(ctx, c.DutyID)
+		if err != nil {
+			return err
+		}
+		return x.audit(ctx, c.TenantID, "pledge.campaign.launch", "pledge_campaign", id, map[string]any{"reached": reached})
 	})
 	if err != nil {
 		return nil, err
@@ -507,16 +522,22 @@ func (s *Store) PledgeCampaigns(ctx context.Context, tenantID int64) ([]netra.Pl
 // revokes a signature calls them inside its transaction, after the
 // signature is written and logged.
 
-// pledgeDutyDone is called when employeeIDs have signed campaign c (online,
-// on paper, or at a ceremony). INTEGRATION POINT: to be filled with the
-// duty's x.dutyDone(ctx, c.DutyID, employeeIDs…) when c.DutyID != 0.
+// pledgeDutyDone marks the campaign's duty done for employeeIDs, who have
+// signed it (online, on paper, or at a ceremony): one batch for them all
+// (dutyDone). An employee the campaign does not target is left alone.
 func (x *tx) pledgeDutyDone(ctx context.Context, c *netra.PledgeCampaign, employeeIDs []int64) error {
-	return nil
+	if c.DutyID == 0 || len(employeeIDs) == 0 {
+		return nil
+	}
+	_, err := x.dutyDone(ctx, c.DutyID, employeeIDs)
+	return err
 }
 
-// pledgeDutyUndone is called when the signature of employeeID for campaign
-// c was revoked, so that the employee is pending again. INTEGRATION POINT:
-// to be filled with the duty's x.dutyUndone(ctx, c.DutyID, employeeID…).
+// pledgeDutyUndone puts an employee whose signature of campaign c was
+// revoked back to pending (dutyUndone).
 func (x *tx) pledgeDutyUndone(ctx context.Context, c *netra.PledgeCampaign, employeeID int64) error {
-	return nil
+	if c.DutyID == 0 {
+		return nil
+	}
+	return x.dutyUndone(ctx, c.DutyID, employeeID)
 }

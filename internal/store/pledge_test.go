@@ -209,7 +209,7 @@ func TestPledgeCampaigns(t *testing.T) {
 		}
 		got, err := s.PledgeCampaign(employeeCtx(w.budi, w.city), w.camp.ID)
 		if err != nil || got.ElectionID != 2 || len(got.ReminderDays) != 2 || got.ReminderDays[1] != 7 || !got.Opens.Equal(pledgeOpens) ||
-			got.DutyID != 0 || got.TemplateVersion != 1 {
+			got.DutyID == 0 || got.TemplateVersion != 1 {
 			t.Fatalf("campaign read back %+v %v", got, err)
 		}
 		if _, err := s.PledgeCampaign(employeeCtx(w.rina, w.other), w.camp.ID); !errors.Is(err, netra.ErrNotFound) {
@@ -255,14 +255,16 @@ func TestPledgeCampaigns(t *testing.T) {
 				t.Errorf("campaign with template %d version %d, election %d", c.TemplateID, c.TemplateVersion, c.ElectionID)
 			}
 		}
-		// A campaign whose closing time has passed cannot be launched.
+		// A campaign whose closing time has passed is refused (its duty's
+		// due date is in the past), and nothing is stored.
+		before, _ := s.PledgeCampaigns(admin, w.city.ID)
 		past := &netra.PledgeCampaign{TenantID: w.city.ID, TemplateID: w.tpl.ID, TemplateVersion: 1, ElectionID: 1,
 			Title: "Pemilu 2024", Opens: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC), Closes: time.Date(2024, 2, 14, 0, 0, 0, 0, time.UTC)}
-		if err := s.CreatePledgeCampaign(admin, past); err != nil {
-			t.Fatal(err)
+		if err := s.CreatePledgeCampaign(admin, past); err == nil {
+			t.Error("a campaign that closed in February was made in September")
 		}
-		if _, err := s.LaunchPledgeCampaign(admin, past.ID); err == nil {
-			t.Error("a campaign that closed in February was launched in September")
+		if after, _ := s.PledgeCampaigns(admin, w.city.ID); len(after) != len(before) {
+			t.Errorf("the refused campaign was stored: %d campaigns, were %d", len(after), len(before))
 		}
 		for name, ctx := range map[string]context.Context{
 			"employee":     employeeCtx(w.budi, w.city),
