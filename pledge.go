@@ -348,7 +348,7 @@ func (c *PledgeCeremony) Validate() error {
 	if c.HeldOn.IsZero() {
 		v.Add("held_on", Msg("Tanggal upacara wajib diisi.", "The ceremony's date is required."))
 	}
-	c.HeldOn = day(c.HeldOn)
+	c.HeldOn = Day(c.HeldOn) // the one rule for a calendar day (position.go)
 	if err := c.Scan.Validate(); err != nil {
 		ve, _ := AsValidation(err)
 		for f, m := range ve.Fields {
@@ -356,15 +356,6 @@ func (c *PledgeCeremony) Validate() error {
 		}
 	}
 	return v.Err()
-}
-
-// day returns the calendar day of t (midnight UTC).
-func day(t time.Time) time.Time {
-	if t.IsZero() {
-		return t
-	}
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // PledgeSignature is one signed pledge: the canonical record, its

@@ -275,7 +275,7 @@ func TestRecordSignatureIsPlainEd25519(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parts := strings.Split(vkey, "+")
+	parts := strings.SplitN(vkey, "+", 3) // name+hash+base64, and base64 may hold a '+'
 	raw, err := base64.StdEncoding.DecodeString(parts[2])
 	if err != nil || len(raw) != 33 || raw[0] != 1 || len(sig) != ed25519.SignatureSize {
 		t.Fatalf("key %q, signature of %d bytes", vkey, len(sig))
