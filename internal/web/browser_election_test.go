@@ -68,7 +68,9 @@ func TestBrowserElectionStage(t *testing.T) {
 	var hasForm bool
 	must(t, chromedp.Run(ctx,
 		chromedp.ActionFunc(func(ctx context.Context) error { return network.ClearBrowserCookies().Do(ctx) }),
-		chromedp.Navigate(page),
+		// Without the cookie the language follows the browser's (English
+		// in headless Chromium): ask for Indonesian as a visitor would.
+		chromedp.Navigate(ts.URL+"/bahasa/id?kembali="+strings.TrimPrefix(page, ts.URL)),
 		chromedp.WaitVisible("#tahapan-"+id(added.ID), q),
 		chromedp.Text("main", &text, q),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('li[aria-current="date"]')).map(li => li.textContent).join(" | ")`, &current),
