@@ -163,6 +163,7 @@ func (s *Server) nav(r *http.Request, p *page) []navItem {
 	} else {
 		add("/", "nav.home", netra.PermSignedIn)
 	}
+	add(pledgeNavHref(a), "nav.pledge", pledgeNavPerm(a))
 	add("/instansi", "nav.tenants", netra.PermTenantRead)
 	add("/pegawai", "nav.employees", netra.PermEmployeeRead)
 	add("/impor", "nav.import", netra.PermImport)

@@ -31,6 +31,7 @@ func (s *Server) routeTable() []route {
 		signedIn = netra.PermSignedIn
 		self     = netra.PermSelf
 	)
+	verifyLimit := newVerifyLimiter() // the public pledge verification (pledge_verify.go)
 	return []route{
 		// Infrastructure.
 		{"GET", "/healthz", public, s.health},
@@ -169,6 +170,35 @@ func (s *Server) routeTable() []route {
 		{"PATCH", "/api/v1/elections/{id}/stages/{stage}", netra.PermElectionManage, s.apiStageUpdate},
 		{"DELETE", "/api/v1/elections/{id}/stages/{stage}", netra.PermElectionManage, s.apiStageDelete},
 		{"GET", "/api/v1/election-stage", public, s.apiElectionStage},
+
+		// Pledges (pledge*.go). The employee's own: the campaigns that ask
+		// them to sign, signing, their certificate.
+		{"GET", "/ikrar", self, s.pledgeList},
+		{"GET", "/ikrar/{id}", self, s.pledgeSignPage},
+		{"POST", "/ikrar/{id}", self, s.pledgeSign},
+		{"GET", "/ikrar/{id}/sertifikat.pdf", self, s.pledgeMyCertificate},
+		// Public verification of a certificate: by code, typed or uploaded.
+		{"GET", "/v", public, s.limited(verifyLimit, s.pledgeVerifyForm)},
+		{"GET", "/v/{code}", public, s.limited(verifyLimit, s.pledgeVerifyCode)},
+		{"POST", "/v", public, s.limited(verifyLimit, s.pledgeVerifyUpload)},
+		// The operators': texts, campaigns, paper and ceremony records,
+		// signatures (read with duty.read, revoked with duty.manage).
+		{"GET", "/ikrar/kelola", netra.PermDutyManage, s.pledgeManageHome},
+		{"GET", "/instansi/{id}/ikrar", netra.PermDutyManage, s.pledgeAdmin},
+		{"POST", "/instansi/{id}/ikrar/teks-bawaan", netra.PermDutyManage, s.pledgeInstallShipped},
+		{"GET", "/instansi/{id}/ikrar/teks/baru", netra.PermDutyManage, s.pledgeTemplateNewForm},
+		{"POST", "/instansi/{id}/ikrar/teks", netra.PermDutyManage, s.pledgeTemplateCreate},
+		{"GET", "/instansi/{id}/ikrar/teks/{template}", netra.PermDutyManage, s.pledgeTemplatePage},
+		{"POST", "/instansi/{id}/ikrar/teks/{template}", netra.PermDutyManage, s.pledgeTemplateVersion},
+		{"GET", "/instansi/{id}/ikrar/kampanye/baru", netra.PermDutyManage, s.pledgeCampaignNewForm},
+		{"POST", "/instansi/{id}/ikrar/kampanye", netra.PermDutyManage, s.pledgeCampaignCreate},
+		{"GET", "/instansi/{id}/ikrar/kampanye/{campaign}", netra.PermDutyManage, s.pledgeCampaignPage},
+		{"POST", "/instansi/{id}/ikrar/kampanye/{campaign}/luncurkan", netra.PermDutyManage, s.pledgeCampaignLaunch},
+		{"POST", "/instansi/{id}/ikrar/kampanye/{campaign}/kertas", netra.PermDutyManage, s.pledgePaper},
+		{"POST", "/instansi/{id}/ikrar/kampanye/{campaign}/upacara", netra.PermDutyManage, s.pledgeCeremony},
+		{"GET", "/instansi/{id}/ikrar/tanda-tangan/{signature}", netra.PermDutyRead, s.pledgeSignaturePage},
+		{"POST", "/instansi/{id}/ikrar/tanda-tangan/{signature}/cabut", netra.PermDutyManage, s.pledgeRevoke},
+		{"GET", "/ikrar/tanda-tangan/{id}/sertifikat.pdf", netra.PermDutyRead, s.pledgeCertificate},
 
 		// JSON API (session cookie or Authorization: Bearer).
 		{"GET", "/api/v1/me", signedIn, s.apiMe},

@@ -19,6 +19,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 	tok := e.lazyToken(t)
 	verifier := e.users["verifier"]
 	election, stage := e.lazyElection(t)
+	pl := e.lazyPledge(t)
 	repl := []struct{ prefix, name, value string }{
 		{"/instansi/", "{id}", id(e.palangka.ID)},
 		{"/api/v1/tenants/", "{id}", id(e.palangka.ID)},
@@ -49,6 +50,12 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/api/v1/elections/", "{stage}", id(stage)},
 		{"/saya/pemberitahuan/", "{id}", "1"},
 		{"/api/v1/me/notices/", "{id}", "1"},
+		{"/instansi/", "{template}", id(pl.template)},
+		{"/instansi/", "{campaign}", id(pl.campaign)},
+		{"/instansi/", "{signature}", id(pl.signature)},
+		{"/ikrar/tanda-tangan/", "{id}", id(pl.signature)},
+		{"/ikrar/", "{id}", id(pl.campaign)},
+		{"/v/", "{code}", pl.code},
 	}
 	u := pattern
 	for _, r := range repl {
