@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -10,7 +11,9 @@ import (
 	"time"
 
 	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/pdf"
 	"github.com/netra-id/netra/internal/signlog"
+	"github.com/netra-id/netra/internal/web"
 )
 
 // errPledgeInvalid is returned when a pledge bundle does not verify, so
@@ -18,7 +21,7 @@ import (
 var errPledgeInvalid = errors.New("the pledge does not verify")
 
 const pledgeUsage = `Usage:
-  netra pledge verify --bundle FILE --key FILE|URL|KEY... [--checkpoint FILE|URL] [--nip NIP] [--campaign ID] [--code CODE]`
+  netra pledge verify --bundle FILE|--pdf FILE --key FILE|URL|KEY... [--checkpoint FILE|URL] [--nip NIP] [--campaign ID] [--code CODE]`
 
 func cmdPledge(ctx context.Context, args []string, getenv env, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help") {
@@ -37,11 +40,13 @@ func cmdPledge(ctx context.Context, args []string, getenv env, stdin io.Reader, 
 }
 
 // pledgeVerify checks a pledge bundle (netra.PledgeBundle, the JSON a
-// certificate embeds) offline: with the government's published verifier
-// keys and a checkpoint, and no database. It reads no NETRA_* setting.
+// certificate embeds; --pdf reads it out of the certificate itself)
+// offline: with the government's published verifier keys and a
+// checkpoint, and no database. It reads no NETRA_* setting.
 func pledgeVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("pledge verify", "pledge verify --bundle FILE --key FILE|URL|KEY... [--checkpoint FILE|URL] [--nip NIP] [--campaign ID] [--code CODE]", stderr)
+	fs := newFlags("pledge verify", "pledge verify --bundle FILE|--pdf FILE --key FILE|URL|KEY... [--checkpoint FILE|URL] [--nip NIP] [--campaign ID] [--code CODE]", stderr)
 	bundleFile := fs.String("bundle", "", "the pledge bundle: the JSON file a certificate carries (format "+netra.PledgeBundleFormat+")")
+	pdfFile := fs.String("pdf", "", "a pledge certificate (PDF, a file or URL): the bundle is read from the file it embeds ("+web.PledgeBundleAttachment+")")
 	var keyArgs listFlag
 	fs.Var(&keyArgs, "key", "the government's verifier keys: a file of keys one a line (as /log/ikrar/CODE/key serves them), a URL, or a key itself (repeatable); pin a copy you got from the government, not from the bundle's sender")
 	cpArg := fs.String("checkpoint", "", "a signed checkpoint of the government's log (a file or URL) to check the bundle against (default: the checkpoint inside the bundle, itself checked against the keys)")
@@ -51,13 +56,36 @@ func pledgeVerify(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	if *bundleFile == "" || len(keyArgs) == 0 {
-		fmt.Fprintln(stderr, "netra pledge verify: --bundle and --key are required")
+	if (*bundleFile == "") == (*pdfFile == "") || len(keyArgs) == 0 {
+		fmt.Fprintln(stderr, "netra pledge verify: --key and one of --bundle or --pdf are required")
 		return errUsage
 	}
-	raw, err := readSource(ctx, *bundleFile)
-	if err != nil {
-		return fmt.Errorf("--bundle: %w", err)
+	var raw []byte
+	source := *bundleFile
+	if *pdfFile != "" {
+		source = *pdfFile
+		doc, err := readSource(ctx, *pdfFile)
+		if err != nil {
+			return fmt.Errorf("--pdf: %w", err)
+		}
+		if err := pdf.Sniff(bytes.NewReader(doc)); err != nil {
+			var ue *netra.UserError
+			if !errors.As(err, &ue) {
+				return fmt.Errorf("--pdf: %w", err)
+			}
+			fmt.Fprintf(stdout, "PLEDGE INVALID (%s): %s: %s\n", signlog.Malformed, *pdfFile, ue.Msg.EN)
+			return errPledgeInvalid
+		}
+		if raw, err = pdf.ReadAttachment(doc, web.PledgeBundleAttachment); err != nil {
+			fmt.Fprintf(stdout, "PLEDGE INVALID (%s): %s holds no pledge bundle (%s): not a Netra certificate, or the file was changed or damaged\n",
+				signlog.Malformed, *pdfFile, web.PledgeBundleAttachment)
+			return errPledgeInvalid
+		}
+	} else {
+		var err error
+		if raw, err = readSource(ctx, *bundleFile); err != nil {
+			return fmt.Errorf("--bundle: %w", err)
+		}
 	}
 	var keys []string
 	for _, k := range keyArgs {
@@ -76,13 +104,14 @@ func pledgeVerify(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	var checkpoint []byte
 	if *cpArg != "" {
+		var err error
 		if checkpoint, err = readSource(ctx, *cpArg); err != nil {
 			return fmt.Errorf("--checkpoint: %w", err)
 		}
 	}
 	var b netra.PledgeBundle
 	if err := json.Unmarshal(raw, &b); err != nil {
-		fmt.Fprintf(stdout, "PLEDGE INVALID (%s): %s is not a pledge bundle: %v\n", signlog.Malformed, *bundleFile, err)
+		fmt.Fprintf(stdout, "PLEDGE INVALID (%s): %s is not a pledge bundle: %v\n", signlog.Malformed, source, err)
 		return errPledgeInvalid
 	}
 	claim := netra.PledgeClaim{NIP: strings.TrimSpace(*nip), CampaignID: *campaign, Code: strings.TrimSpace(*code)}
