@@ -43,15 +43,16 @@ func (s *Store) myEmployee(ctx context.Context) (*netra.Employee, error) {
 }
 
 // PledgeCampaignsForMe lists the campaigns that ask the signed-in employee
-// (self) to sign, open ones first (closing soonest first), then those that
-// have closed but that the employee signed, so that their certificates stay
-// at hand. Each comes with the employee's newest signature of it.
+// (self) to sign: the launched campaigns of their government that are open
+// now and whose duty targets them (duty_assignees: the one targeting, kept
+// in step as people move; an excused employee still sees it and may sign),
+// open ones first, closing soonest first; then those that have closed, or
+// no longer target them, but that they signed, so that their certificates
+// stay at hand. Each comes with the employee's newest signature of it.
 //
-// Until duties exist, a campaign targets every employee of its government:
-// the selection is the employee's government's launched campaigns that are
-// open now. INTEGRATION POINT: the integrator switches this selection to
-// the campaign's duty targets (the employee's pending, done or excused
-// duty rows), keeping the closed-but-signed part.
+// A campaign of another government is not listed even when its duty
+// reaches the employee (a province's campaign naming its regencies):
+// SignPledge takes signatures only from the campaign's own government.
 //
 // The read of the employee's own signatures is audited as one list entry.
 func (s *Store) PledgeCampaignsForMe(ctx context.Context) ([]MyPledgeCampaign, error) {
@@ -62,7 +63,8 @@ func (s *Store) PledgeCampaignsForMe(ctx context.Context) ([]MyPledgeCampaign, e
 	now := s.now()
 	rows, err := s.r.QueryContext(ctx, `SELECT `+pledgeCampaignCols+` FROM pledge_campaigns c
 		WHERE c.tenant_id = $1 AND c.status = $2
-		AND ((c.opens_at <= $3 AND c.closes_at > $3)
+		AND ((c.opens_at <= $3 AND c.closes_at > $3
+				AND EXISTS (SELECT 1 FROM duty_assignees a WHERE a.duty_id = c.duty_id AND a.employee_id = $4 AND a.counted = 1))
 			OR EXISTS (SELECT 1 FROM pledge_signatures p WHERE p.employee_id = $4 AND p.campaign_id = c.id))
 		ORDER BY c.closes_at, c.id`, e.TenantID, netra.PledgeCampaignLaunched, ms(now), e.ID)
 	if err != nil {

@@ -11,8 +11,9 @@ import (
 )
 
 // TestPledgeCampaignsForMe: an employee sees their government's open
-// campaigns with their status (not yet, signed, revoked), a closed campaign
-// only once they signed it, never a draft or another government's; their
+// campaigns whose duty targets them (not one for another unit) with their
+// status (not yet, signed, revoked), a closed campaign only once they signed
+// it, never a draft or another government's; their
 // newest signature and its certificate data follow revocation; an operator
 // looks a signature up only within their units.
 func TestPledgeCampaignsForMe(t *testing.T) {
@@ -33,6 +34,16 @@ func TestPledgeCampaignsForMe(t *testing.T) {
 			t.Fatal(err)
 		}
 		mustCampaign(t, s, w.other, mustTarakanTemplate(t, s, w))
+		// A campaign for Dinas Pendidikan alone: its duty targets Siti, not Budi.
+		schools := &netra.PledgeCampaign{TenantID: w.city.ID, TemplateID: w.tpl.ID, TemplateVersion: 1, ElectionID: 2,
+			Title: "Dinas Pendidikan", Opens: pledgeOpens, Closes: pledgeCloses,
+			Target: netra.DutyTarget{Units: []netra.DutyTargetUnit{{UnitID: w.disdik.ID}}}}
+		if err := s.CreatePledgeCampaign(sys(), schools); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.LaunchPledgeCampaign(sys(), schools.ID); err != nil {
+			t.Fatal(err)
+		}
 
 		got, err := s.PledgeCampaignsForMe(budi)
 		if err != nil {
@@ -54,8 +65,9 @@ func TestPledgeCampaignsForMe(t *testing.T) {
 			got[1].Signature.ID != sig.ID {
 			t.Fatalf("after signing and closing: %+v", got)
 		}
-		// Siti did not sign the closed one: she sees only the open one.
-		if got, err := s.PledgeCampaignsForMe(siti); err != nil || len(got) != 1 || got[0].Campaign.ID != w.camp.ID {
+		// Siti did not sign the closed one: she sees the open ones that target her.
+		if got, err := s.PledgeCampaignsForMe(siti); err != nil || len(got) != 2 || got[0].Campaign.ID != w.camp.ID ||
+			got[1].Campaign.ID != schools.ID {
 			t.Fatalf("siti's campaigns: %+v %v", got, err)
 		}
 		// An administrator has no campaigns of their own.
