@@ -168,6 +168,8 @@ func (s *Server) pledgeSign(w http.ResponseWriter, r *http.Request) error {
 	err = f.err()
 	if err == nil {
 		_, err = s.store.SignPledge(r.Context(), id, name)
+	} else if sig, lerr := s.store.MyLatestPledge(r.Context(), id); lerr == nil && !sig.Revoked() {
+		err = nil // signed already (another tab): show that signature
 	}
 	if err != nil {
 		return s.renderInvalid(w, r, err, "pledge_sign", func() (formPage, []field, error) {

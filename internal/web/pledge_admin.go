@@ -490,7 +490,7 @@ func (s *Server) pledgeCampaignData(r *http.Request, t *netra.Tenant, id int64) 
 	d.Ceremony = []field{
 		{Name: "held_on", Label: d.T("pledge.ceremony.held_on"), Type: "date", Value: today, Required: true},
 		{Name: "place", Label: d.T("pledge.ceremony.place"), Hint: d.T("pledge.ceremony.place.hint"), Type: "text", MaxLength: 200, Required: true},
-		{Name: "officials", Label: d.T("pledge.ceremony.officials"), Hint: d.T("pledge.ceremony.officials.hint"), Type: "textarea", MaxLength: 20000, Required: true},
+		{Name: "officials", Label: d.T("pledge.ceremony.officials"), Hint: d.T("pledge.ceremony.officials.hint"), Type: "textarea", MaxLength: 12000, Required: true},
 		{Name: "photo", Label: d.T("pledge.ceremony.scan"), Hint: d.T("pledge.scan.hint"), Type: "file", Accept: ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png", Required: true},
 	}
 	return d, nil

@@ -143,6 +143,8 @@ func TestPledgeSignFlow(t *testing.T) {
 		if again := signedCode(t, g.get(page).Body.String()); again != code {
 			t.Errorf("signing again gave code %s, want %s", again, code)
 		}
+		// A second tab's form, sent without the tick: the signature made.
+		wantRedirect(t, g.post(page, url.Values{"name": {""}}), page)
 		if n := signs(); n != 1 {
 			t.Errorf("%d signatures, want 1", n)
 		}
