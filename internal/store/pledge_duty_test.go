@@ -72,5 +72,13 @@ func TestPledgeCampaignIsADuty(t *testing.T) {
 			t.Fatal(err)
 		}
 		cov("Budi's signature revoked", 2, 1)
+
+		// At 06:30 WIB on 11 September it is still the 10th in UTC: a paper
+		// signed "today" (the 11th, as the form gives it) is not in the future.
+		w.clock.Set(time.Date(2024, 9, 10, 23, 30, 0, 0, time.UTC))
+		if _, err := s.RecordPaperPledge(admin, w.camp.ID, w.budi.ID, scan, time.Date(2024, 9, 11, 0, 0, 0, 0, time.UTC)); err != nil {
+			t.Fatalf("a paper signed today, early in the morning in WIB: %v", err)
+		}
+		cov("Budi's paper pledge", 2, 2)
 	})
 }

@@ -226,10 +226,11 @@ func (s *Store) SignPledge(ctx context.Context, campaignID int64, typedName stri
 // pledgeSignedOnInPeriod checks the day written on a paper: within the
 // campaign's period, and not after today.
 func pledgeSignedOnInPeriod(c *netra.PledgeCampaign, on time.Time, now time.Time, field string) error {
-	first := time.Date(c.Opens.Year(), c.Opens.Month(), c.Opens.Day(), 0, 0, 0, 0, time.UTC)
-	lastAt := c.Closes.Add(-time.Millisecond)
-	last := time.Date(lastAt.Year(), lastAt.Month(), lastAt.Day(), 0, 0, 0, 0, time.UTC)
-	if on.Before(first) || on.After(last) || on.After(now) {
+	// Calendar days by the one rule (netra.Day: the day in WIB), as the
+	// forms give them: at 06:00 WIB, still the previous day in UTC, today
+	// is today.
+	first, last := netra.Day(c.Opens), netra.Day(c.Closes.Add(-time.Millisecond))
+	if on.Before(first) || on.After(last) || on.After(netra.Day(now)) {
 		return netra.Invalid(field, netra.Msg("Tanggal penandatanganan harus dalam periode kampanye ("+first.Format("02-01-2006")+" s.d. "+
 			last.Format("02-01-2006")+") dan tidak sesudah hari ini.",
 			"The signing date must fall within the campaign's period ("+first.Format("02-01-2006")+" to "+last.Format("02-01-2006")+
