@@ -153,7 +153,9 @@ func errCampaignClosed(c *netra.PledgeCampaign) error {
 // The record states the unit and position held at this moment; it is
 // signed with the government's key and its hash appended to the
 // government's pledge log in the same transaction as the signature row and
-// its audit entry.
+// its audit entry. Concurrent calls share that transaction (group commit,
+// pledge_batch.go): SignPledge returns once the transaction holding its
+// signature has committed, with the durability of any other write.
 func (s *Store) SignPledge(ctx context.Context, campaignID int64, typedName string) (*netra.PledgeSignature, error) {
 	a := netra.ActorFrom(ctx)
 	if a == nil {
@@ -168,59 +170,7 @@ func (s *Store) SignPledge(ctx context.Context, campaignID int64, typedName stri
 	} else if !errors.Is(err, netra.ErrNotFound) {
 		return nil, err
 	}
-	c, t, key, err := s.pledgeContext(ctx, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	var out *netra.PledgeSignature
-	err = s.write(ctx, func(x *tx) error {
-		l, err := x.lockLog(ctx, netra.PledgeLogName(t.code))
-		if err != nil {
-			return err
-		}
-		if sig, err := livePledge(ctx, x, campaignID, a.EmployeeID); err == nil {
-			out = sig
-			return nil
-		} else if !errors.Is(err, netra.ErrNotFound) {
-			return err
-		}
-		e, _, err := pledgeEmployee(ctx, x, a.EmployeeID)
-		if err != nil {
-			return err
-		}
-		if e.TenantID != c.TenantID {
-			return fmt.Errorf("pledge campaign %d: %w", campaignID, netra.ErrNotFound)
-		}
-		if !e.Status.InService() {
-			return errNotInService(e)
-		}
-		if c, err = pledgeCampaign(ctx, x, campaignID); err != nil {
-			return err
-		}
-		if !c.OpenAt(fromMS(x.now)) {
-			return errCampaignClosed(c)
-		}
-		if !netra.PledgeNameMatches(typedName, e) {
-			return netra.Invalid("name", netra.Msg("Nama yang diketik tidak sama dengan nama Anda di data kepegawaian ("+e.Name+"). Ketik nama Anda untuk menandatangani.",
-				"The name typed is not your name in the personnel records ("+e.Name+"). Type your name to sign."))
-		}
-		text, err := pledgeText(ctx, x, c.TemplateID, c.TemplateVersion)
-		if err != nil {
-			return err
-		}
-		rec := pledgeRecordFor(t, c, text, e, fromMS(x.now))
-		rec.Method, rec.Auth = netra.PledgeOnline, netra.SignerAuth(a)
-		sig := &netra.PledgeSignature{TenantID: t.id, CampaignID: c.ID, EmployeeID: e.ID, UnitID: e.UnitID}
-		if err := x.signPledgeRecord(ctx, &l, key, rec, sig); err != nil {
-			return err
-		}
-		out = sig
-		return x.pledgeDutyDone(ctx, c, []int64{e.ID})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.submitSignature(ctx, &signRequest{actor: a, campaignID: campaignID, typedName: typedName})
 }
 
 // pledgeSignedOnInPeriod checks the day written on a paper: within the

@@ -57,6 +57,8 @@ type Store struct {
 	url     string
 	clock   netra.Clock
 	keys    *keyring.Keyring
+
+	pledges pledgeBatcher // queued online signatures (pledge_batch.go)
 }
 
 // Option configures a Store at Open.

@@ -1,0 +1,737 @@
+package store
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/netra-id/netra"
+	"github.com/netra-id/netra/internal/signlog"
+)
+
+// Group commit for online signatures.
+//
+// On the morning a campaign opens, thousands of employees sign within
+// minutes. Each signature is a durable write (an acknowledged signature
+// survives kill -9 and a power cut), and a durable commit costs an fsync;
+// one transaction per signature would make SQLite's single writer, and the
+// audit chain's head row on PostgreSQL, the bottleneck. So SignPledge calls
+// queue, and one writer at a time takes whatever has queued (up to
+// maxSignBatch) and writes it in ONE transaction: the checks of every
+// request, the canonical records, their Ed25519 signatures, all their leaves
+// appended to the government's log at once, the signature rows in one
+// multi-row insert, one audit entry per signature (the chain needs each)
+// written together, one pledgeDutyDone call per campaign; then one commit,
+// and every caller gets its own result.
+//
+// The batch adapts to the load without a timer: the writer starts at once
+// when it finds one request queued; while it commits, the requests that
+// arrive queue behind it and go together in the next transaction. A request
+// that fails a check (a wrong name, a closed campaign, not in service) is
+// answered with its error and left out of the write, so it fails alone;
+// should the write itself fail (a database error, a verification code taken
+// meanwhile by another node), the batch is rolled back and each of its
+// requests is written again in a transaction of its own, so that one cannot
+// fail the others. The results are those of running the calls one after
+// another in the order they queued: a second call of the same employee in
+// the same batch gets the signature the first made.
+
+// maxSignBatch bounds the requests one transaction writes: enough to
+// amortise the commit many times over, small enough that a transaction's
+// statements stay well within both engines' limits on bound parameters and
+// that no one waits long behind a batch.
+const maxSignBatch = 256
+
+// signRequest is one SignPledge call waiting for its batch.
+type signRequest struct {
+	ctx        context.Context
+	actor      *netra.Actor
+	campaignID int64
+	typedName  string
+	done       chan signResult // buffered: the writer never blocks on a caller
+}
+
+type signResult struct {
+	sig *netra.PledgeSignature
+	err error
+}
+
+// pledgeBatcher queues signing requests for one writer at a time. Its zero
+// value is ready; there is no goroutine while nothing is queued.
+type pledgeBatcher struct {
+	mu      sync.Mutex
+	queue   []*signRequest
+	writing bool // a drainSignatures goroutine is running
+
+	batches, requests int64 // written so far, for SignBatchStats
+}
+
+// SignBatchStats returns how many transactions have written online
+// signatures since the store was opened, and how many SignPledge requests
+// they answered (requests/batches is the mean batch size).
+func (s *Store) SignBatchStats() (batches, requests int64) {
+	b := &s.pledges
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.batches, b.requests
+}
+
+// submitSignature queues r and waits for its result. A caller whose
+// context ends while its request is being written is answered ctx.Err(),
+// but the signature may still be made: signing again returns it.
+func (s *Store) submitSignature(ctx context.Context, r *signRequest) (*netra.PledgeSignature, error) {
+	r.ctx, r.done = ctx, make(chan signResult, 1)
+	b := &s.pledges
+	b.mu.Lock()
+	b.queue = append(b.queue, r)
+	if !b.writing {
+		b.writing = true
+		go s.drainSignatures()
+	}
+	b.mu.Unlock()
+	select {
+	case res := <-r.done:
+		return res.sig, res.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// drainSignatures writes batches until the queue is empty.
+func (s *Store) drainSignatures() {
+	b := &s.pledges
+	for {
+		b.mu.Lock()
+		n := min(len(b.queue), maxSignBatch)
+		if n == 0 {
+			b.writing = false
+			b.queue = nil // let a burst's backing array go
+			b.mu.Unlock()
+			return
+		}
+		batch := slices.Clone(b.queue[:n])
+		b.queue = b.queue[n:]
+		b.batches++
+		b.requests += int64(n)
+		b.mu.Unlock()
+		live := batch[:0]
+		for _, r := range batch {
+			if err := r.ctx.Err(); err != nil { // the caller left before its turn: nothing is written for it
+				r.done <- signResult{err: err}
+				continue
+			}
+			live = append(live, r)
+		}
+		if len(live) > 0 {
+			s.signBatch(live)
+		}
+	}
+}
+
+// signBatch writes reqs in one transaction and answers each; when the
+// write fails, it writes each request alone.
+func (s *Store) signBatch(reqs []*signRequest) {
+	out, err := s.writeSignatures(context.Background(), reqs)
+	if err != nil && len(reqs) > 1 {
+		for _, r := range reqs {
+			s.signBatch([]*signRequest{r})
+		}
+		return
+	}
+	for i, r := range reqs {
+		if err != nil {
+			r.done <- signResult{err: err}
+			continue
+		}
+		res := out[i]
+		if res.sig != nil {
+			cp := *res.sig // each caller its own copy
+			res.sig = &cp
+		}
+		r.done <- res
+	}
+}
+
+// signGroup is the part of a batch that signs one campaign.
+type signGroup struct {
+	campaignID int64
+	reqs       []int // indexes into the batch, in queue order
+	c          *netra.PledgeCampaign
+	t          pledgeTenant
+	key        signingKey
+	signed     []int64 // employees who signed in this batch, for the duty
+}
+
+// pendingSignature is a signature being made in a batch.
+type pendingSignature struct {
+	req   int // its request's index in the batch
+	actor *netra.Actor
+	rec   *netra.PledgeRecord
+	sig   *netra.PledgeSignature
+	b     []byte // the record's canonical bytes
+	leaf  signlog.Hash
+	also  []int // later requests of the same employee in the batch, answered with this signature
+}
+
+// batchActor is the transaction's actor in a batch of signatures. It holds
+// no grant: every check was made for each request's own actor, and each
+// audit entry names its own signer.
+var batchActor = &netra.Actor{Label: "system:pledge-sign"}
+
+// writeSignatures runs one transaction for the batch and returns each
+// request's result. An error means nothing was written.
+func (s *Store) writeSignatures(ctx context.Context, reqs []*signRequest) ([]signResult, error) {
+	out := make([]signResult, len(reqs))
+	byCampaign := map[int64]*signGroup{}
+	var groups []*signGroup
+	for i, r := range reqs {
+		g := byCampaign[r.campaignID]
+		if g == nil {
+			g = &signGroup{campaignID: r.campaignID}
+			byCampaign[r.campaignID] = g
+			groups = append(groups, g)
+		}
+		g.reqs = append(g.reqs, i)
+	}
+	// The campaign, its government and the government's key are read (and
+	// the log and its first key made) before the transaction, as for a
+	// single signature; a campaign that does not exist fails its requests.
+	ok := groups[:0]
+	for _, g := range groups {
+		var err error
+		if g.c, g.t, g.key, err = s.pledgeContext(ctx, g.campaignID); err != nil {
+			for _, i := range g.reqs {
+				out[i].err = err
+			}
+			continue
+		}
+		ok = append(ok, g)
+	}
+	groups = ok
+	if len(groups) == 0 {
+		return out, nil
+	}
+	// Logs are locked in the order of their names, so that two batches on
+	// PostgreSQL never wait for each other in a circle.
+	slices.SortStableFunc(groups, func(a, b *signGroup) int { return strings.Compare(a.t.code, b.t.code) })
+	var made []*pendingSignature
+	err := s.writeAs(ctx, batchActor, func(x *tx) error {
+		made = made[:0]
+		for _, g := range groups {
+			g.signed = g.signed[:0]
+			ps, err := x.signGroup(ctx, g, reqs, out)
+			if err != nil {
+				return err
+			}
+			made = append(made, ps...)
+		}
+		if len(made) == 0 {
+			return nil
+		}
+		items := make([]auditItem, len(made))
+		for i, p := range made {
+			items[i] = auditItem{actor: p.actor, tenantID: p.sig.TenantID, action: "pledge.sign", objType: "pledge_signature",
+				objID: idString(p.sig.ID), summary: map[string]any{"campaign_id": p.sig.CampaignID, "employee_id": p.sig.EmployeeID,
+					"method": p.sig.Method, "code": p.sig.Code, "leaf_index": p.sig.LeafIndex, "key_id": p.sig.KeyID}}
+		}
+		if err := x.appendAudits(ctx, items); err != nil {
+			return err
+		}
+		for _, g := range groups {
+			if len(g.signed) > 0 {
+				if err := x.pledgeDutyDone(ctx, g.c, g.signed); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range made {
+		out[p.req].sig = p.sig
+		for _, i := range p.also {
+			out[i].sig = p.sig
+		}
+	}
+	return out, nil
+}
+
+// writeAs is write for an actor given rather than found in the context.
+func (s *Store) writeAs(ctx context.Context, a *netra.Actor, fn func(x *tx) error) error {
+	return s.write(netra.WithActor(ctx, a), fn)
+}
+
+// signGroup checks each request of one campaign in queue order, answers
+// those that fail or that find a signature already made, and makes, signs,
+// logs and inserts the others' signatures. It returns the signatures made.
+func (x *tx) signGroup(ctx context.Context, g *signGroup, reqs []*signRequest, out []signResult) ([]*pendingSignature, error) {
+	l, err := x.lockLog(ctx, netra.PledgeLogName(g.t.code))
+	if err != nil {
+		return nil, err
+	}
+	c, err := pledgeCampaign(ctx, x, g.campaignID)
+	if err != nil {
+		return nil, err
+	}
+	g.c = c
+	ids := make([]int64, 0, len(g.reqs))
+	for _, i := range g.reqs {
+		ids = append(ids, reqs[i].actor.EmployeeID)
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	live, err := livePledges(ctx, x, c.ID, ids)
+	if err != nil {
+		return nil, err
+	}
+	emps, err := pledgeEmployees(ctx, x, ids)
+	if err != nil {
+		return nil, err
+	}
+	now := fromMS(x.now)
+	var text *netra.PledgeText
+	var ps []*pendingSignature
+	byEmployee := map[int64]*pendingSignature{}
+	for _, i := range g.reqs {
+		r := reqs[i]
+		id := r.actor.EmployeeID
+		if sig := live[id]; sig != nil {
+			out[i].sig = sig
+			continue
+		}
+		if p := byEmployee[id]; p != nil {
+			p.also = append(p.also, i)
+			continue
+		}
+		e := emps[id]
+		switch {
+		case e == nil:
+			out[i].err = fmt.Errorf("employee %d: %w", id, netra.ErrNotFound)
+		case e.TenantID != c.TenantID:
+			out[i].err = fmt.Errorf("pledge campaign %d: %w", c.ID, netra.ErrNotFound)
+		case !e.Status.InService():
+			out[i].err = errNotInService(e)
+		case !c.OpenAt(now):
+			out[i].err = errCampaignClosed(c)
+		case !netra.PledgeNameMatches(r.typedName, e):
+			out[i].err = netra.Invalid("name", netra.Msg("Nama yang diketik tidak sama dengan nama Anda di data kepegawaian ("+e.Name+"). Ketik nama Anda untuk menandatangani.",
+				"The name typed is not your name in the personnel records ("+e.Name+"). Type your name to sign."))
+		}
+		if out[i].err != nil {
+			continue
+		}
+		if text == nil {
+			if text, err = pledgeText(ctx, x, c.TemplateID, c.TemplateVersion); err != nil {
+				return nil, err
+			}
+		}
+		rec := pledgeRecordFor(g.t, c, text, e, now)
+		rec.Method, rec.Auth = netra.PledgeOnline, netra.SignerAuth(r.actor)
+		p := &pendingSignature{req: i, actor: r.actor, rec: rec, sig: &netra.PledgeSignature{TenantID: g.t.id, CampaignID: c.ID,
+			EmployeeID: e.ID, UnitID: e.UnitID, Method: rec.Method, CreatedBy: r.actor.UserID}}
+		byEmployee[id] = p
+		ps = append(ps, p)
+	}
+	if len(ps) == 0 {
+		return nil, nil
+	}
+	if err := x.pledgeCodes(ctx, ps); err != nil {
+		return nil, err
+	}
+	if err := signRecords(g.key, ps); err != nil {
+		return nil, err
+	}
+	leaves := make([]signlog.Hash, len(ps))
+	for i, p := range ps {
+		leaves[i] = p.leaf
+		p.sig.LeafIndex = l.size + int64(i)
+	}
+	if err := appendLeaves(ctx, x.queryer, &l, leaves); err != nil {
+		return nil, err
+	}
+	if err := x.insertSignatures(ctx, ps); err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		g.signed = append(g.signed, p.sig.EmployeeID)
+	}
+	return ps, nil
+}
+
+// livePledges reads the unrevoked signatures of campaignID by the given
+// employees, by employee.
+func livePledges(ctx context.Context, q queryer, campaignID int64, employeeIDs []int64) (map[int64]*netra.PledgeSignature, error) {
+	out := map[int64]*netra.PledgeSignature{}
+	for part := range slices.Chunk(employeeIDs, 500) {
+		var a args
+		where := `p.campaign_id = ` + a.add(campaignID) + ` AND p.revoked_at = 0 AND p.employee_id IN (` + a.list(part) + `)`
+		rows, err := q.QueryContext(ctx, `SELECT `+pledgeSignatureCols+` FROM pledge_signatures p WHERE `+where, a.v...)
+		if err != nil {
+			return nil, fmt.Errorf("store: pledge signatures: %w", err)
+		}
+		for rows.Next() {
+			p := &netra.PledgeSignature{}
+			if err := scanPledgeSignature(rows, p); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: pledge signatures: %w", err)
+			}
+			out[p.EmployeeID] = p
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("store: pledge signatures: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// pledgeEmployees reads employees, with their units, by id; an id that
+// names no employee is left out.
+func pledgeEmployees(ctx context.Context, q queryer, ids []int64) (map[int64]*netra.Employee, error) {
+	out := make(map[int64]*netra.Employee, len(ids))
+	for part := range slices.Chunk(ids, 500) {
+		var a args
+		rows, err := q.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees e JOIN org_units u ON u.id = e.unit_id
+			WHERE e.id IN (`+a.list(part)+`)`, a.v...)
+		if err != nil {
+			return nil, fmt.Errorf("store: employees: %w", err)
+		}
+		for rows.Next() {
+			e := &netra.Employee{}
+			if err := scanEmployee(rows, e); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: employees: %w", err)
+			}
+			out[e.ID] = e
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("store: employees: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// list adds the values as placeholders and returns them comma-separated.
+func (a *args) list(vs []int64) string {
+	ph := make([]string, len(vs))
+	for i, v := range vs {
+		ph[i] = a.add(v)
+	}
+	return strings.Join(ph, ", ")
+}
+
+// pledgeCodes encodes each record and gives it a verification code no
+// signature has, in the database or in the batch: a code taken moves that
+// record's signing time on by a millisecond, which gives it another hash
+// (as signPledgeRecord does for one record).
+func (x *tx) pledgeCodes(ctx context.Context, ps []*pendingSignature) error {
+	inBatch := map[string]bool{}
+	todo := ps
+	for try := 0; len(todo) > 0; try++ {
+		if try > 10 {
+			return errors.New("store: no free verification code after 10 tries")
+		}
+		codes := make([]string, len(todo))
+		for i, p := range todo {
+			if try > 0 {
+				p.rec.SignedAt = p.rec.SignedAt.Add(1e6) // a millisecond
+			}
+			b, err := p.rec.Canonical()
+			if err != nil {
+				return err
+			}
+			p.b, p.leaf = b, signlog.RecordHash(b)
+			p.sig.Code = netra.PledgeCode(p.leaf)
+			codes[i] = p.sig.Code
+		}
+		taken, err := takenCodes(ctx, x, codes)
+		if err != nil {
+			return err
+		}
+		again := todo[:0:0]
+		for _, p := range todo {
+			if taken[p.sig.Code] || inBatch[p.sig.Code] {
+				again = append(again, p)
+				continue
+			}
+			inBatch[p.sig.Code] = true
+		}
+		todo = again
+	}
+	return nil
+}
+
+// takenCodes returns which of codes a signature already has.
+func takenCodes(ctx context.Context, q queryer, codes []string) (map[string]bool, error) {
+	taken := map[string]bool{}
+	for part := range slices.Chunk(codes, 500) {
+		var a args
+		ph := make([]string, len(part))
+		for i, c := range part {
+			ph[i] = a.add(c)
+		}
+		rows, err := q.QueryContext(ctx, `SELECT code FROM pledge_signatures WHERE code IN (`+strings.Join(ph, ", ")+`)`, a.v...)
+		if err != nil {
+			return nil, fmt.Errorf("store: pledge codes: %w", err)
+		}
+		for rows.Next() {
+			var c string
+			if err := rows.Scan(&c); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: pledge codes: %w", err)
+			}
+			taken[c] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("store: pledge codes: %w", err)
+		}
+	}
+	return taken, nil
+}
+
+// parallelSignAt is the batch size from which records are signed on every
+// core: below it, starting goroutines costs more than it saves.
+const parallelSignAt = 32
+
+// signRecords signs every record with the key (Ed25519 over the canonical
+// bytes, as signlog.SignData does), opening the key once.
+func signRecords(k signingKey, ps []*pendingSignature) error {
+	signer, err := note.NewSigner(k.skey)
+	if err != nil {
+		return fmt.Errorf("store: signing key %s: %w", k.keyID, err)
+	}
+	keyID := fmt.Sprintf("%s+%08x", signer.Name(), signer.KeyHash())
+	sign := func(part []*pendingSignature) error {
+		for _, p := range part {
+			sig, err := signer.Sign(p.b)
+			if err != nil {
+				return fmt.Errorf("store: sign pledge record: %w", err)
+			}
+			p.sig.Signature, p.sig.KeyID = sig, keyID
+			p.sig.Record, p.sig.RecordHash, p.sig.SignedAt = p.b, p.leaf.String(), p.rec.SignedAt
+		}
+		return nil
+	}
+	workers := runtime.GOMAXPROCS(0)
+	if len(ps) < parallelSignAt || workers < 2 {
+		return sign(ps)
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, workers)
+	size := (len(ps) + workers - 1) / workers
+	for w := range workers {
+		part := ps[min(w*size, len(ps)):min((w+1)*size, len(ps))]
+		wg.Go(func() { errs[w] = sign(part) })
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// insertSignatures inserts the signature rows and sets their ids. A live
+// signature of one of the employees written meanwhile (by another node;
+// the log lock makes it all but impossible) fails the whole write, which
+// is then retried request by request.
+func (x *tx) insertSignatures(ctx context.Context, ps []*pendingSignature) error {
+	const cols = 17
+	for part := range slices.Chunk(ps, 200) {
+		var a args
+		vals := make([]string, len(part))
+		for i, p := range part {
+			sig := p.sig
+			ph := make([]string, 0, cols)
+			for _, v := range []any{sig.TenantID, sig.CampaignID, sig.EmployeeID, sig.UnitID, sig.Method, sig.Code, string(sig.Record),
+				sig.RecordHash, base64.StdEncoding.EncodeToString(sig.Signature), sig.KeyID, sig.LeafIndex, ms(sig.SignedAt),
+				sig.Scan.Key, sig.Scan.SHA256, sig.Scan.Size, nullID(sig.CeremonyID), sig.CreatedBy} {
+				ph = append(ph, a.add(v))
+			}
+			vals[i] = "(" + strings.Join(ph, ", ") + ")"
+		}
+		rows, err := x.QueryContext(ctx, `INSERT INTO pledge_signatures (tenant_id, campaign_id, employee_id, unit_id, method, code,
+			record, record_hash, signature, key_id, leaf_index, signed_at, scan_key, scan_sha256, scan_size, ceremony_id, created_by)
+			VALUES `+strings.Join(vals, ", ")+`
+			ON CONFLICT (campaign_id, employee_id) WHERE revoked_at = 0 DO NOTHING RETURNING id, employee_id`, a.v...)
+		if err != nil {
+			return fmt.Errorf("store: add pledge signatures: %w", err)
+		}
+		ids := make(map[int64]int64, len(part))
+		for rows.Next() {
+			var id, emp int64
+			if err := rows.Scan(&id, &emp); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: add pledge signatures: %w", err)
+			}
+			ids[emp] = id
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return fmt.Errorf("store: add pledge signatures: %w", err)
+		}
+		for _, p := range part {
+			if p.sig.ID = ids[p.sig.EmployeeID]; p.sig.ID == 0 {
+				return netra.Userf(netra.ErrConflict, "Pegawai ini baru saja menandatangani ikrar kampanye ini.", "This employee has just signed this campaign's pledge.")
+			}
+		}
+	}
+	return nil
+}
+
+// overlayReader reads a log's stored hashes from the database and from
+// those a batch has computed but not yet written.
+type overlayReader struct {
+	db      hashReader
+	pending map[int64]tlog.Hash
+}
+
+func (o *overlayReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	var missing []int64
+	for _, i := range indexes {
+		if _, ok := o.pending[i]; !ok {
+			missing = append(missing, i)
+		}
+	}
+	if len(missing) > 0 {
+		hs, err := o.db.ReadHashes(missing)
+		if err != nil {
+			return nil, err
+		}
+		for j, i := range missing {
+			o.pending[i] = hs[j] // read once per batch
+		}
+	}
+	out := make([]tlog.Hash, len(indexes))
+	for j, i := range indexes {
+		out[j] = o.pending[i]
+	}
+	return out, nil
+}
+
+// appendLeaves adds leaves as the next records of the log (whose row the
+// transaction locked), computing every new tree hash in memory and storing
+// them in a few multi-row inserts, with one update of the log's size. It is
+// appendLeaf for many leaves.
+func appendLeaves(ctx context.Context, q queryer, l *signLog, leaves []signlog.Hash) error {
+	if len(leaves) == 0 {
+		return nil
+	}
+	r := &overlayReader{db: hashReader{ctx, q, l.id}, pending: map[int64]tlog.Hash{}}
+	type stored struct {
+		idx int64
+		h   tlog.Hash
+	}
+	var add []stored
+	for i, leaf := range leaves {
+		n := l.size + int64(i)
+		hs, err := signlog.Append(n, leaf, r)
+		if err != nil {
+			return err
+		}
+		start := signlog.StoredIndex(n)
+		for j, h := range hs {
+			r.pending[start+int64(j)] = h
+			add = append(add, stored{start + int64(j), h})
+		}
+	}
+	for part := range slices.Chunk(add, 300) {
+		var a args
+		vals := make([]string, len(part))
+		for i, s := range part {
+			vals[i] = "(" + a.add(l.id) + ", " + a.add(s.idx) + ", " + a.add(s.h[:]) + ")"
+		}
+		if _, err := q.ExecContext(ctx, `INSERT INTO signlog_hashes (log_id, idx, hash) VALUES `+strings.Join(vals, ", "), a.v...); err != nil {
+			return fmt.Errorf("store: add to log %q: %w", l.name, err)
+		}
+	}
+	size := l.size + int64(len(leaves))
+	if _, err := q.ExecContext(ctx, `UPDATE signlogs SET size = $1 WHERE id = $2`, size, l.id); err != nil {
+		return fmt.Errorf("store: add to log %q: %w", l.name, err)
+	}
+	l.size = size
+	return nil
+}
+
+// auditItem is one audit entry of a batch, with the actor it names.
+type auditItem struct {
+	actor           *netra.Actor
+	tenantID        int64
+	action, objType string
+	objID           string
+	summary         any
+}
+
+// appendAudits appends entries to the audit chain in the transaction, each
+// chained onto the one before exactly as x.audit chains one (appendAudit),
+// but with the chain's head read and written once, the entries inserted a
+// few hundred at a time and their leaves appended to the audit log at once.
+func (x *tx) appendAudits(ctx context.Context, items []auditItem) error {
+	lock := ""
+	if x.s.dialect == Postgres {
+		lock = " FOR UPDATE"
+	}
+	var seq int64
+	var prev string
+	l := signLog{name: AuditLog}
+	if err := x.QueryRowContext(ctx, `SELECT h.seq, h.hash, l.id, l.size FROM audit_head h, signlogs l
+		WHERE h.id = 1 AND l.name = 'audit'`+lock).Scan(&seq, &prev, &l.id, &l.size); err != nil {
+		return fmt.Errorf("store: audit head: %w", err)
+	}
+	if l.size != seq {
+		return fmt.Errorf("store: audit log holds %d records, the chain %d entries", l.size, seq)
+	}
+	keys := x.s.auditKeys()
+	es := make([]netra.AuditEntry, len(items))
+	leaves := make([]signlog.Hash, len(items))
+	for i, it := range items {
+		var text string
+		switch v := it.summary.(type) {
+		case nil:
+		case string:
+			text = v
+		default:
+			b, err := json.Marshal(v)
+			if err != nil {
+				return fmt.Errorf("store: audit summary: %w", err)
+			}
+			text = string(b)
+		}
+		a := it.actor
+		e := netra.AuditEntry{At: fromMS(x.now), ActorID: a.UserID, TokenID: a.TokenID, ActorLabel: a.Label, IP: a.IP,
+			TenantID: it.tenantID, Action: it.action, ObjectType: it.objType, ObjectID: it.objID, Summary: text, Version: netra.AuditV2}
+		if a.Anonymous {
+			e.ActorID, e.TokenID, e.ActorLabel, e.IP = 0, 0, netra.AnonymousLabel, ""
+		}
+		seq++
+		e.Seq, e.PrevHash = seq, prev
+		e.Hash = e.KeyedHash(keys)
+		prev = e.Hash
+		es[i], leaves[i] = e, auditLeaf(e.Hash)
+	}
+	for part := range slices.Chunk(es, 200) {
+		var a args
+		vals := make([]string, len(part))
+		for i, e := range part {
+			ph := make([]string, 0, 14)
+			for _, v := range []any{e.Seq, x.now, e.ActorID, e.TokenID, e.ActorLabel, e.IP, e.TenantID, e.Action, e.ObjectType,
+				e.ObjectID, e.Summary, e.PrevHash, e.Hash, e.Version} {
+				ph = append(ph, a.add(v))
+			}
+			vals[i] = "(" + strings.Join(ph, ", ") + ")"
+		}
+		if _, err := x.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, token_id, actor_label, ip, tenant_id,
+			action, object_type, object_id, summary, prev_hash, hash, version) VALUES `+strings.Join(vals, ", "), a.v...); err != nil {
+			return fmt.Errorf("store: append audit: %w", err)
+		}
+	}
+	if _, err := x.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev); err != nil {
+		return fmt.Errorf("store: advance audit head: %w", err)
+	}
+	return appendLeaves(ctx, x.queryer, &l, leaves)
+}
