@@ -61,8 +61,9 @@ type signRequest struct {
 }
 
 type signResult struct {
-	sig *netra.PledgeSignature
-	err error
+	sig     *netra.PledgeSignature
+	created bool // this request made sig
+	err     error
 }
 
 // pledgeBatcher queues signing requests for one writer at a time. Its zero
@@ -88,7 +89,7 @@ func (s *Store) SignBatchStats() (batches, requests int64) {
 // submitSignature queues r and waits for its result. A caller whose
 // context ends while its request is being written is answered ctx.Err(),
 // but the signature may still be made: signing again returns it.
-func (s *Store) submitSignature(ctx context.Context, r *signRequest) (*netra.PledgeSignature, error) {
+func (s *Store) submitSignature(ctx context.Context, r *signRequest) (*netra.PledgeSignature, bool, error) {
 	r.ctx, r.done = ctx, make(chan signResult, 1)
 	b := &s.pledges
 	b.mu.Lock()
@@ -100,9 +101,9 @@ func (s *Store) submitSignature(ctx context.Context, r *signRequest) (*netra.Ple
 	b.mu.Unlock()
 	select {
 	case res := <-r.done:
-		return res.sig, res.err
+		return res.sig, res.created, res.err
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return nil, false, ctx.Err()
 	}
 }
 
@@ -259,7 +260,7 @@ func (s *Store) writeSignatures(ctx context.Context, reqs []*signRequest) ([]sig
 		return nil, err
 	}
 	for _, p := range made {
-		out[p.req].sig = p.sig
+		out[p.req].sig, out[p.req].created = p.sig, true
 		for _, i := range p.also {
 			out[i].sig = p.sig
 		}

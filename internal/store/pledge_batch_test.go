@@ -52,8 +52,9 @@ type signCall struct {
 }
 
 type signOutcome struct {
-	sig *netra.PledgeSignature
-	err error
+	sig     *netra.PledgeSignature
+	created bool
+	err     error
 }
 
 // calls is the mix the batch tests sign: every teacher, then the same
@@ -88,8 +89,8 @@ func signHeld(t *testing.T, s *store.Store, calls []signCall) []signOutcome {
 	var wg sync.WaitGroup
 	for i, c := range calls {
 		wg.Go(func() {
-			sig, err := s.SignPledge(employeeCtx(c.who, c.tenant), c.campID, c.name)
-			out[i] = signOutcome{sig, err}
+			sig, created, err := s.SignPledgeCreated(employeeCtx(c.who, c.tenant), c.campID, c.name)
+			out[i] = signOutcome{sig, created, err}
 		})
 		// Wait until it queued, so that the queue's order is the calls'.
 		for deadline := time.Now().Add(10 * time.Second); store.QueuedSignaturesForTest(s) < i+1; time.Sleep(time.Millisecond) {
@@ -110,8 +111,8 @@ func signHeld(t *testing.T, s *store.Store, calls []signCall) []signOutcome {
 func signInTurn(s *store.Store, calls []signCall) []signOutcome {
 	out := make([]signOutcome, len(calls))
 	for i, c := range calls {
-		sig, err := s.SignPledge(employeeCtx(c.who, c.tenant), c.campID, c.name)
-		out[i] = signOutcome{sig, err}
+		sig, created, err := s.SignPledgeCreated(employeeCtx(c.who, c.tenant), c.campID, c.name)
+		out[i] = signOutcome{sig, created, err}
 	}
 	return out
 }
@@ -181,6 +182,9 @@ func TestSignBatch(t *testing.T) {
 					o.sig.EmployeeID != ws.EmployeeID || o.sig.UnitID != ws.UnitID || o.sig.Method != netra.PledgeOnline {
 					t.Errorf("call %d: batched %+v\none after another %+v", i, o.sig, ws)
 				}
+				if o.created != want[i].created || o.created == ids[o.sig.ID] {
+					t.Errorf("call %d: created %v, one after another %v, and the signature was made before: %v", i, o.created, want[i].created, ids[o.sig.ID])
+				}
 				if !ids[o.sig.ID] {
 					ids[o.sig.ID] = true
 					made = append(made, o.sig)
@@ -231,7 +235,7 @@ func TestSignBatch(t *testing.T) {
 			// Signing again afterwards returns the signatures made.
 			again := signInTurn(batched, calls[:nt])
 			for i, o := range again {
-				if o.err != nil || o.sig.ID != got[i].sig.ID {
+				if o.err != nil || o.sig.ID != got[i].sig.ID || o.created {
 					t.Errorf("signing again %d: %+v %v", i, o.sig, o.err)
 				}
 			}
@@ -295,7 +299,7 @@ func TestSignStorm(t *testing.T) {
 			e := w.teachers[i%len(w.teachers)]
 			wg.Go(func() {
 				sig, err := s.SignPledge(employeeCtx(e, w.city), w.camp.ID, e.Name)
-				out[i] = signOutcome{sig, err}
+				out[i] = signOutcome{sig: sig, err: err}
 			})
 		}
 		wg.Wait()

@@ -157,18 +157,27 @@ func errCampaignClosed(c *netra.PledgeCampaign) error {
 // pledge_batch.go): SignPledge returns once the transaction holding its
 // signature has committed, with the durability of any other write.
 func (s *Store) SignPledge(ctx context.Context, campaignID int64, typedName string) (*netra.PledgeSignature, error) {
+	sig, _, err := s.SignPledgeCreated(ctx, campaignID, typedName)
+	return sig, err
+}
+
+// SignPledgeCreated is SignPledge that also reports whether this call made
+// the signature (false: it had been made before, or by an earlier call of
+// the same employee in the same batch), so that the API can answer 201 or
+// 200.
+func (s *Store) SignPledgeCreated(ctx context.Context, campaignID int64, typedName string) (sig *netra.PledgeSignature, created bool, err error) {
 	a := netra.ActorFrom(ctx)
 	if a == nil {
-		return nil, netra.ErrUnauthenticated
+		return nil, false, netra.ErrUnauthenticated
 	}
 	if a.EmployeeID == 0 || !a.Can(netra.PermSelf) {
-		return nil, netra.Userf(netra.ErrForbidden, "Ikrar hanya ditandatangani oleh pegawai itu sendiri, masuk dengan akun pegawainya.",
+		return nil, false, netra.Userf(netra.ErrForbidden, "Ikrar hanya ditandatangani oleh pegawai itu sendiri, masuk dengan akun pegawainya.",
 			"A pledge is signed only by the employee themself, signed in with their employee account.")
 	}
 	if sig, err := livePledge(ctx, s.r, campaignID, a.EmployeeID); err == nil {
-		return sig, nil
+		return sig, false, nil
 	} else if !errors.Is(err, netra.ErrNotFound) {
-		return nil, err
+		return nil, false, err
 	}
 	return s.submitSignature(ctx, &signRequest{actor: a, campaignID: campaignID, typedName: typedName})
 }

@@ -58,7 +58,8 @@ type Store struct {
 	clock   netra.Clock
 	keys    *keyring.Keyring
 
-	pledges pledgeBatcher // queued online signatures (pledge_batch.go)
+	pledges pledgeBatcher  // queued online signatures (pledge_batch.go)
+	touches sessionTouches // sessions seen, not yet written (session.go)
 }
 
 // Option configures a Store at Open.
@@ -224,9 +225,11 @@ func redact(raw string) string {
 	return u.String()
 }
 
-// Close closes the database handles.
+// Close writes the session touches still held and closes the database
+// handles.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	ferr := s.FlushSessionTouches(context.Background())
+	err := errors.Join(ferr, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}

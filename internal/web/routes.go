@@ -192,6 +192,8 @@ func (s *Server) routeTable() []route {
 		{"POST", "/api/v1/tokens", netra.PermUserManage, s.apiTokenCreate},
 		{"DELETE", "/api/v1/tokens/{id}", netra.PermUserManage, s.apiTokenRevoke},
 		{"GET", "/api/v1/audit", netra.PermAuditRead, s.apiAudit},
+		// Signing a pledge: the employee alone, for themself (api_pledge.go).
+		{"POST", "/api/v1/pledge-campaigns/{id}/sign", self, s.apiPledgeSign},
 	}
 }
 

@@ -135,15 +135,15 @@ func (s *Server) resume(ctx context.Context, in *reqInfo, token string) (ok bool
 		return true, nil
 	}
 	in.user, in.actor = u, actorFor(u, in.ip)
+	// At most once a minute per session, and deferred: the store writes
+	// the touches of many sessions together (SeenSession).
 	if now.Sub(ss.LastSeenAt) >= touchEvery {
 		idle, max := lifetimes(u)
 		exp := now.Add(idle)
 		if end := ss.CreatedAt.Add(max); exp.After(end) {
 			exp = end
 		}
-		if err := s.store.TouchSession(ctx, hash, ss.Stage, now, exp); err != nil {
-			return false, err
-		}
+		s.store.SeenSession(hash, now, exp)
 	}
 	return true, nil
 }
