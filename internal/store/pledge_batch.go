@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -74,6 +75,8 @@ type pledgeBatcher struct {
 	writing bool // a drainSignatures goroutine is running
 
 	batches, requests int64 // written so far, for SignBatchStats
+
+	stmts stmtCache // prepared on the writer (pledge_batch_sql.go)
 }
 
 // SignBatchStats returns how many transactions have written online
@@ -224,12 +227,21 @@ func (s *Store) writeSignatures(ctx context.Context, reqs []*signRequest) ([]sig
 	// Logs are locked in the order of their names, so that two batches on
 	// PostgreSQL never wait for each other in a circle.
 	slices.SortStableFunc(groups, func(a, b *signGroup) int { return strings.Compare(a.t.code, b.t.code) })
+	if err := s.prepareBatch(ctx); err != nil {
+		return nil, err
+	}
 	var made []*pendingSignature
 	err := s.writeAs(ctx, batchActor, func(x *tx) error {
 		made = made[:0]
+		b := bq{queryer: x.queryer, rows: pgStmtRows}
+		if b.tx, _ = x.queryer.(*sql.Tx); s.dialect == SQLite {
+			b.c, b.rows = &s.pledges.stmts, stmtRows
+		}
+		// Everything the batch runs in the transaction, through b.
+		x = &tx{queryer: b, s: x.s, actor: x.actor, now: x.now}
 		for _, g := range groups {
 			g.signed = g.signed[:0]
-			ps, err := x.signGroup(ctx, g, reqs, out)
+			ps, err := x.signGroup(ctx, b, g, reqs, out)
 			if err != nil {
 				return err
 			}
@@ -244,7 +256,7 @@ func (s *Store) writeSignatures(ctx context.Context, reqs []*signRequest) ([]sig
 				objID: idString(p.sig.ID), summary: map[string]any{"campaign_id": p.sig.CampaignID, "employee_id": p.sig.EmployeeID,
 					"method": p.sig.Method, "code": p.sig.Code, "leaf_index": p.sig.LeafIndex, "key_id": p.sig.KeyID}}
 		}
-		if err := x.appendAudits(ctx, items); err != nil {
+		if err := x.appendAudits(ctx, b, items); err != nil {
 			return err
 		}
 		for _, g := range groups {
@@ -276,7 +288,7 @@ func (s *Store) writeAs(ctx context.Context, a *netra.Actor, fn func(x *tx) erro
 // signGroup checks each request of one campaign in queue order, answers
 // those that fail or that find a signature already made, and makes, signs,
 // logs and inserts the others' signatures. It returns the signatures made.
-func (x *tx) signGroup(ctx context.Context, g *signGroup, reqs []*signRequest, out []signResult) ([]*pendingSignature, error) {
+func (x *tx) signGroup(ctx context.Context, b bq, g *signGroup, reqs []*signRequest, out []signResult) ([]*pendingSignature, error) {
 	l, err := x.lockLog(ctx, netra.PledgeLogName(g.t.code))
 	if err != nil {
 		return nil, err
@@ -292,11 +304,11 @@ func (x *tx) signGroup(ctx context.Context, g *signGroup, reqs []*signRequest, o
 	}
 	slices.Sort(ids)
 	ids = slices.Compact(ids)
-	live, err := livePledges(ctx, x, c.ID, ids)
+	live, err := livePledges(ctx, b, c.ID, ids)
 	if err != nil {
 		return nil, err
 	}
-	emps, err := pledgeEmployees(ctx, x, ids)
+	emps, err := pledgeEmployees(ctx, b, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -347,7 +359,7 @@ func (x *tx) signGroup(ctx context.Context, g *signGroup, reqs []*signRequest, o
 	if len(ps) == 0 {
 		return nil, nil
 	}
-	if err := x.pledgeCodes(ctx, ps); err != nil {
+	if err := pledgeCodes(ctx, b, ps); err != nil {
 		return nil, err
 	}
 	if err := signRecords(g.key, ps); err != nil {
@@ -358,10 +370,10 @@ func (x *tx) signGroup(ctx context.Context, g *signGroup, reqs []*signRequest, o
 		leaves[i] = p.leaf
 		p.sig.LeafIndex = l.size + int64(i)
 	}
-	if err := appendLeaves(ctx, x.queryer, &l, leaves); err != nil {
+	if err := appendLeaves(ctx, b, &l, leaves); err != nil {
 		return nil, err
 	}
-	if err := x.insertSignatures(ctx, ps); err != nil {
+	if err := insertSignatures(ctx, b, ps); err != nil {
 		return nil, err
 	}
 	for _, p := range ps {
@@ -372,12 +384,10 @@ func (x *tx) signGroup(ctx context.Context, g *signGroup, reqs []*signRequest, o
 
 // livePledges reads the unrevoked signatures of campaignID by the given
 // employees, by employee.
-func livePledges(ctx context.Context, q queryer, campaignID int64, employeeIDs []int64) (map[int64]*netra.PledgeSignature, error) {
+func livePledges(ctx context.Context, b bq, campaignID int64, employeeIDs []int64) (map[int64]*netra.PledgeSignature, error) {
 	out := map[int64]*netra.PledgeSignature{}
-	for part := range slices.Chunk(employeeIDs, 500) {
-		var a args
-		where := `p.campaign_id = ` + a.add(campaignID) + ` AND p.revoked_at = 0 AND p.employee_id IN (` + a.list(part) + `)`
-		rows, err := q.QueryContext(ctx, `SELECT `+pledgeSignatureCols+` FROM pledge_signatures p WHERE `+where, a.v...)
+	for _, l := range inLists(employeeIDs) {
+		rows, err := b.QueryContext(ctx, liveSignaturesSQL(len(l)), append([]any{campaignID}, l...)...)
 		if err != nil {
 			return nil, fmt.Errorf("store: pledge signatures: %w", err)
 		}
@@ -398,12 +408,10 @@ func livePledges(ctx context.Context, q queryer, campaignID int64, employeeIDs [
 
 // pledgeEmployees reads employees, with their units, by id; an id that
 // names no employee is left out.
-func pledgeEmployees(ctx context.Context, q queryer, ids []int64) (map[int64]*netra.Employee, error) {
+func pledgeEmployees(ctx context.Context, b bq, ids []int64) (map[int64]*netra.Employee, error) {
 	out := make(map[int64]*netra.Employee, len(ids))
-	for part := range slices.Chunk(ids, 500) {
-		var a args
-		rows, err := q.QueryContext(ctx, `SELECT `+employeeCols+` FROM employees e JOIN org_units u ON u.id = e.unit_id
-			WHERE e.id IN (`+a.list(part)+`)`, a.v...)
+	for _, l := range inLists(ids) {
+		rows, err := b.QueryContext(ctx, employeesByIDSQL(len(l)), l...)
 		if err != nil {
 			return nil, fmt.Errorf("store: employees: %w", err)
 		}
@@ -435,7 +443,7 @@ func (a *args) list(vs []int64) string {
 // signature has, in the database or in the batch: a code taken moves that
 // record's signing time on by a millisecond, which gives it another hash
 // (as signPledgeRecord does for one record).
-func (x *tx) pledgeCodes(ctx context.Context, ps []*pendingSignature) error {
+func pledgeCodes(ctx context.Context, b bq, ps []*pendingSignature) error {
 	inBatch := map[string]bool{}
 	todo := ps
 	for try := 0; len(todo) > 0; try++ {
@@ -455,7 +463,7 @@ func (x *tx) pledgeCodes(ctx context.Context, ps []*pendingSignature) error {
 			p.sig.Code = netra.PledgeCode(p.leaf)
 			codes[i] = p.sig.Code
 		}
-		taken, err := takenCodes(ctx, x, codes)
+		taken, err := takenCodes(ctx, b, codes)
 		if err != nil {
 			return err
 		}
@@ -473,15 +481,10 @@ func (x *tx) pledgeCodes(ctx context.Context, ps []*pendingSignature) error {
 }
 
 // takenCodes returns which of codes a signature already has.
-func takenCodes(ctx context.Context, q queryer, codes []string) (map[string]bool, error) {
+func takenCodes(ctx context.Context, b bq, codes []string) (map[string]bool, error) {
 	taken := map[string]bool{}
-	for part := range slices.Chunk(codes, 500) {
-		var a args
-		ph := make([]string, len(part))
-		for i, c := range part {
-			ph[i] = a.add(c)
-		}
-		rows, err := q.QueryContext(ctx, `SELECT code FROM pledge_signatures WHERE code IN (`+strings.Join(ph, ", ")+`)`, a.v...)
+	for _, l := range inLists(codes) {
+		rows, err := b.QueryContext(ctx, takenCodesSQL(len(l)), l...)
 		if err != nil {
 			return nil, fmt.Errorf("store: pledge codes: %w", err)
 		}
@@ -542,29 +545,22 @@ func signRecords(k signingKey, ps []*pendingSignature) error {
 // signature of one of the employees written meanwhile (by another node;
 // the log lock makes it all but impossible) fails the whole write, which
 // is then retried request by request.
-func (x *tx) insertSignatures(ctx context.Context, ps []*pendingSignature) error {
-	const cols = 17
-	for part := range slices.Chunk(ps, 200) {
-		var a args
-		vals := make([]string, len(part))
-		for i, p := range part {
+func insertSignatures(ctx context.Context, b bq, ps []*pendingSignature) error {
+	for _, n := range rowChunks(len(ps), b.rows) {
+		part := ps[:n]
+		ps = ps[n:]
+		vals := make([]any, 0, n*signatureInsertCols)
+		for _, p := range part {
 			sig := p.sig
-			ph := make([]string, 0, cols)
-			for _, v := range []any{sig.TenantID, sig.CampaignID, sig.EmployeeID, sig.UnitID, sig.Method, sig.Code, string(sig.Record),
+			vals = append(vals, sig.TenantID, sig.CampaignID, sig.EmployeeID, sig.UnitID, sig.Method, sig.Code, string(sig.Record),
 				sig.RecordHash, base64.StdEncoding.EncodeToString(sig.Signature), sig.KeyID, sig.LeafIndex, ms(sig.SignedAt),
-				sig.Scan.Key, sig.Scan.SHA256, sig.Scan.Size, nullID(sig.CeremonyID), sig.CreatedBy} {
-				ph = append(ph, a.add(v))
-			}
-			vals[i] = "(" + strings.Join(ph, ", ") + ")"
+				sig.Scan.Key, sig.Scan.SHA256, sig.Scan.Size, nullID(sig.CeremonyID), sig.CreatedBy)
 		}
-		rows, err := x.QueryContext(ctx, `INSERT INTO pledge_signatures (tenant_id, campaign_id, employee_id, unit_id, method, code,
-			record, record_hash, signature, key_id, leaf_index, signed_at, scan_key, scan_sha256, scan_size, ceremony_id, created_by)
-			VALUES `+strings.Join(vals, ", ")+`
-			ON CONFLICT (campaign_id, employee_id) WHERE revoked_at = 0 DO NOTHING RETURNING id, employee_id`, a.v...)
+		rows, err := b.QueryContext(ctx, signatureInsertSQL(n), vals...)
 		if err != nil {
 			return fmt.Errorf("store: add pledge signatures: %w", err)
 		}
-		ids := make(map[int64]int64, len(part))
+		ids := make(map[int64]int64, n)
 		for rows.Next() {
 			var id, emp int64
 			if err := rows.Scan(&id, &emp); err != nil {
@@ -617,18 +613,14 @@ func (o *overlayReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 
 // appendLeaves adds leaves as the next records of the log (whose row the
 // transaction locked), computing every new tree hash in memory and storing
-// them in a few multi-row inserts, with one update of the log's size. It is
+// them with a few multi-row inserts and one update of the log's size. It is
 // appendLeaf for many leaves.
-func appendLeaves(ctx context.Context, q queryer, l *signLog, leaves []signlog.Hash) error {
+func appendLeaves(ctx context.Context, b bq, l *signLog, leaves []signlog.Hash) error {
 	if len(leaves) == 0 {
 		return nil
 	}
-	r := &overlayReader{db: hashReader{ctx, q, l.id}, pending: map[int64]tlog.Hash{}}
-	type stored struct {
-		idx int64
-		h   tlog.Hash
-	}
-	var add []stored
+	r := &overlayReader{db: hashReader{ctx, b, l.id}, pending: map[int64]tlog.Hash{}}
+	var add []any // log_id, idx, hash of each new stored hash
 	for i, leaf := range leaves {
 		n := l.size + int64(i)
 		hs, err := signlog.Append(n, leaf, r)
@@ -638,21 +630,17 @@ func appendLeaves(ctx context.Context, q queryer, l *signLog, leaves []signlog.H
 		start := signlog.StoredIndex(n)
 		for j, h := range hs {
 			r.pending[start+int64(j)] = h
-			add = append(add, stored{start + int64(j), h})
+			add = append(add, l.id, start+int64(j), h[:])
 		}
 	}
-	for part := range slices.Chunk(add, 300) {
-		var a args
-		vals := make([]string, len(part))
-		for i, s := range part {
-			vals[i] = "(" + a.add(l.id) + ", " + a.add(s.idx) + ", " + a.add(s.h[:]) + ")"
-		}
-		if _, err := q.ExecContext(ctx, `INSERT INTO signlog_hashes (log_id, idx, hash) VALUES `+strings.Join(vals, ", "), a.v...); err != nil {
+	for _, n := range rowChunks(len(add)/3, b.rows) {
+		if _, err := b.ExecContext(ctx, hashInsertSQL(n), add[:3*n]...); err != nil {
 			return fmt.Errorf("store: add to log %q: %w", l.name, err)
 		}
+		add = add[3*n:]
 	}
 	size := l.size + int64(len(leaves))
-	if _, err := q.ExecContext(ctx, `UPDATE signlogs SET size = $1 WHERE id = $2`, size, l.id); err != nil {
+	if _, err := b.ExecContext(ctx, `UPDATE signlogs SET size = $1 WHERE id = $2`, size, l.id); err != nil {
 		return fmt.Errorf("store: add to log %q: %w", l.name, err)
 	}
 	l.size = size
@@ -672,7 +660,7 @@ type auditItem struct {
 // chained onto the one before exactly as x.audit chains one (appendAudit),
 // but with the chain's head read and written once, the entries inserted a
 // few hundred at a time and their leaves appended to the audit log at once.
-func (x *tx) appendAudits(ctx context.Context, items []auditItem) error {
+func (x *tx) appendAudits(ctx context.Context, b bq, items []auditItem) error {
 	lock := ""
 	if x.s.dialect == Postgres {
 		lock = " FOR UPDATE"
@@ -715,24 +703,19 @@ func (x *tx) appendAudits(ctx context.Context, items []auditItem) error {
 		prev = e.Hash
 		es[i], leaves[i] = e, auditLeaf(e.Hash)
 	}
-	for part := range slices.Chunk(es, 200) {
-		var a args
-		vals := make([]string, len(part))
-		for i, e := range part {
-			ph := make([]string, 0, 14)
-			for _, v := range []any{e.Seq, x.now, e.ActorID, e.TokenID, e.ActorLabel, e.IP, e.TenantID, e.Action, e.ObjectType,
-				e.ObjectID, e.Summary, e.PrevHash, e.Hash, e.Version} {
-				ph = append(ph, a.add(v))
-			}
-			vals[i] = "(" + strings.Join(ph, ", ") + ")"
+	for _, n := range rowChunks(len(es), b.rows) {
+		vals := make([]any, 0, n*auditInsertCols)
+		for _, e := range es[:n] {
+			vals = append(vals, e.Seq, x.now, e.ActorID, e.TokenID, e.ActorLabel, e.IP, e.TenantID, e.Action, e.ObjectType,
+				e.ObjectID, e.Summary, e.PrevHash, e.Hash, e.Version)
 		}
-		if _, err := x.ExecContext(ctx, `INSERT INTO audit_log (seq, at, actor_id, token_id, actor_label, ip, tenant_id,
-			action, object_type, object_id, summary, prev_hash, hash, version) VALUES `+strings.Join(vals, ", "), a.v...); err != nil {
+		es = es[n:]
+		if _, err := b.ExecContext(ctx, auditInsertSQL(n), vals...); err != nil {
 			return fmt.Errorf("store: append audit: %w", err)
 		}
 	}
 	if _, err := x.ExecContext(ctx, `UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1`, seq, prev); err != nil {
 		return fmt.Errorf("store: advance audit head: %w", err)
 	}
-	return appendLeaves(ctx, x.queryer, &l, leaves)
+	return appendLeaves(ctx, b, &l, leaves)
 }

@@ -174,10 +174,13 @@ func (s *Store) SignPledgeCreated(ctx context.Context, campaignID int64, typedNa
 		return nil, false, netra.Userf(netra.ErrForbidden, "Ikrar hanya ditandatangani oleh pegawai itu sendiri, masuk dengan akun pegawainya.",
 			"A pledge is signed only by the employee themself, signed in with their employee account.")
 	}
-	if sig, err := livePledge(ctx, s.r, campaignID, a.EmployeeID); err == nil {
-		return sig, false, nil
-	} else if !errors.Is(err, netra.ErrNotFound) {
-		return nil, false, err
+	var live netra.PledgeSignature
+	err = scanPledgeSignature(s.readRow(ctx, `SELECT `+pledgeSignatureCols+` FROM pledge_signatures p
+		WHERE p.campaign_id = $1 AND p.employee_id = $2 AND p.revoked_at = 0`, campaignID, a.EmployeeID), &live)
+	if err == nil {
+		return &live, false, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, fmt.Errorf("store: pledge signature: %w", err)
 	}
 	return s.submitSignature(ctx, &signRequest{actor: a, campaignID: campaignID, typedName: typedName})
 }

@@ -45,7 +45,7 @@ func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
 func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
 	var ss Session
 	var created, expires, seen int64
-	err := s.r.QueryRowContext(ctx, `SELECT token_hash, user_id, stage, created_at, expires_at, last_seen_at, ip, user_agent
+	err := s.readRow(ctx, `SELECT token_hash, user_id, stage, created_at, expires_at, last_seen_at, ip, user_agent
 		FROM sessions WHERE token_hash = $1`, hash).Scan(
 		&ss.TokenHash, &ss.UserID, &ss.Stage, &created, &expires, &seen, &ss.IP, &ss.UserAgent)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -63,6 +63,13 @@ func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (
 	}
 	ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt = fromMS(created), fromMS(expires), fromMS(seen)
 	return &ss, nil
+}
+
+// SessionUser returns the user of a session and their grants, as UserByID
+// does, through statements prepared once on SQLite (every signed-in
+// request reads them: parsing them each time cost more than running them).
+func (s *Store) SessionUser(ctx context.Context, id int64) (*netra.User, error) {
+	return s.userByWhere(ctx, preparedReads{s}, "us.id = $1", id)
 }
 
 // TouchSession moves a session's idle expiry forward (never past maxExpiry)

@@ -25,7 +25,7 @@ func (s *Store) EmployeeAccounts(ctx context.Context, employeeIDs []int64) (map[
 	out := make(map[int64]int64, len(employeeIDs))
 	for part := range slices.Chunk(employeeIDs, 500) {
 		err := s.write(ctx, func(x *tx) error {
-			emps, err := pledgeEmployees(ctx, x, part)
+			emps, err := pledgeEmployees(ctx, bq{queryer: x}, part)
 			if err != nil {
 				return err
 			}

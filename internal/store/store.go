@@ -60,6 +60,7 @@ type Store struct {
 
 	pledges pledgeBatcher  // queued online signatures (pledge_batch.go)
 	touches sessionTouches // sessions seen, not yet written (session.go)
+	reads   stmtCache      // reads prepared once on SQLite's readers (pledge_batch_sql.go)
 }
 
 // Option configures a Store at Open.

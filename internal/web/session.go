@@ -123,7 +123,7 @@ func (s *Server) resume(ctx context.Context, in *reqInfo, token string) (ok bool
 	} else if err != nil {
 		return false, err
 	}
-	u, err := s.store.UserByID(ctx, ss.UserID)
+	u, err := s.store.SessionUser(ctx, ss.UserID)
 	if errors.Is(err, netra.ErrNotFound) || (err == nil && u.Disabled()) {
 		return false, s.store.DeleteSession(ctx, hash)
 	} else if err != nil {
