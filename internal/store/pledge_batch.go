@@ -28,11 +28,13 @@ import (
 // audit chain's head row on PostgreSQL, the bottleneck. So SignPledge calls
 // queue, and one writer at a time takes whatever has queued (up to
 // maxSignBatch) and writes it in ONE transaction: the checks of every
-// request, the canonical records, their Ed25519 signatures, all their leaves
-// appended to the government's log at once, the signature rows in one
-// multi-row insert, one audit entry per signature (the chain needs each)
-// written together, one pledgeDutyDone call per campaign; then one commit,
-// and every caller gets its own result.
+// request, the canonical records, their Ed25519 signatures (the key opened
+// once), all their leaves appended to the government's log at once, the
+// signature rows in a few multi-row inserts, one audit entry per signature
+// (the chain needs each) chained and inserted together, one pledgeDutyDone
+// call per campaign with all its signers; then one commit, and every caller
+// gets its own result. On SQLite the batch's statements are prepared once
+// (pledge_batch_sql.go).
 //
 // The batch adapts to the load without a timer: the writer starts at once
 // when it finds one request queued; while it commits, the requests that
@@ -47,9 +49,8 @@ import (
 // the same batch gets the signature the first made.
 
 // maxSignBatch bounds the requests one transaction writes: enough to
-// amortise the commit many times over, small enough that a transaction's
-// statements stay well within both engines' limits on bound parameters and
-// that no one waits long behind a batch.
+// amortise the commit many times over, small enough that no one waits long
+// behind a batch.
 const maxSignBatch = 256
 
 // signRequest is one SignPledge call waiting for its batch.
