@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
@@ -53,6 +54,11 @@ import (
 // behind a batch.
 const maxSignBatch = 256
 
+// signLinger is how long the writer waits for more requests when it finds
+// more than one queued (none when it finds one: a lone signature is written
+// at once).
+var signLinger = time.Millisecond
+
 // signRequest is one SignPledge call waiting for its batch.
 type signRequest struct {
 	ctx        context.Context
@@ -77,7 +83,8 @@ type pledgeBatcher struct {
 
 	batches, requests int64 // written so far, for SignBatchStats
 
-	stmts stmtCache // prepared on the writer (pledge_batch_sql.go)
+	stmts   stmtCache              // prepared on the writer (pledge_batch_sql.go)
+	signers map[string]note.Signer // opened signing keys, by key id
 }
 
 // SignBatchStats returns how many transactions have written online
@@ -116,6 +123,13 @@ func (s *Store) drainSignatures() {
 	b := &s.pledges
 	for {
 		b.mu.Lock()
+		if n := len(b.queue); n > 1 && n < maxSignBatch && signLinger > 0 {
+			// Under load (more than one waiting), a moment more fills
+			// the batch: its fixed costs are shared by more signatures.
+			b.mu.Unlock()
+			time.Sleep(signLinger)
+			b.mu.Lock()
+		}
 		n := min(len(b.queue), maxSignBatch)
 		if n == 0 {
 			b.writing = false
@@ -363,7 +377,11 @@ func (x *tx) signGroup(ctx context.Context, b bq, g *signGroup, reqs []*signRequ
 	if err := pledgeCodes(ctx, b, ps); err != nil {
 		return nil, err
 	}
-	if err := signRecords(g.key, ps); err != nil {
+	signer, err := x.s.pledges.signerFor(g.key)
+	if err != nil {
+		return nil, err
+	}
+	if err := signRecords(signer, ps); err != nil {
 		return nil, err
 	}
 	leaves := make([]signlog.Hash, len(ps))
@@ -508,13 +526,28 @@ func takenCodes(ctx context.Context, b bq, codes []string) (map[string]bool, err
 // core: below it, starting goroutines costs more than it saves.
 const parallelSignAt = 32
 
-// signRecords signs every record with the key (Ed25519 over the canonical
-// bytes, as signlog.SignData does), opening the key once.
-func signRecords(k signingKey, ps []*pendingSignature) error {
-	signer, err := note.NewSigner(k.skey)
-	if err != nil {
-		return fmt.Errorf("store: signing key %s: %w", k.keyID, err)
+// signerFor returns the opened signer of a key, opening it (which costs
+// about what a signature does) once per key rather than once per batch.
+func (b *pledgeBatcher) signerFor(k signingKey) (note.Signer, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if sg, ok := b.signers[k.keyID]; ok {
+		return sg, nil
 	}
+	sg, err := note.NewSigner(k.skey)
+	if err != nil {
+		return nil, fmt.Errorf("store: signing key %s: %w", k.keyID, err)
+	}
+	if b.signers == nil || len(b.signers) > 1000 {
+		b.signers = map[string]note.Signer{}
+	}
+	b.signers[k.keyID] = sg
+	return sg, nil
+}
+
+// signRecords signs every record with the signer (Ed25519 over the
+// canonical bytes, as signlog.SignData does).
+func signRecords(signer note.Signer, ps []*pendingSignature) error {
 	keyID := fmt.Sprintf("%s+%08x", signer.Name(), signer.KeyHash())
 	sign := func(part []*pendingSignature) error {
 		for _, p := range part {

@@ -23,14 +23,15 @@ func (s *Store) pledgeKey(ctx context.Context, t pledgeTenant) (signingKey, erro
 	return s.currentKey(ctx, l)
 }
 
-// pledgeContext is what every signing path loads before its transaction:
-// the campaign, its government and the government's current key.
+// pledgeContext is what every signing path loads before its transaction
+// (each batch of online signatures once per campaign): the campaign, its
+// government and the government's current key.
 func (s *Store) pledgeContext(ctx context.Context, campaignID int64) (*netra.PledgeCampaign, pledgeTenant, signingKey, error) {
-	c, err := pledgeCampaign(ctx, s.r, campaignID)
+	c, err := pledgeCampaign(ctx, preparedReads{s}, campaignID)
 	if err != nil {
 		return nil, pledgeTenant{}, signingKey{}, err
 	}
-	t, err := tenantInfo(ctx, s.r, c.TenantID)
+	t, err := tenantInfo(ctx, preparedReads{s}, c.TenantID)
 	if err != nil {
 		return nil, t, signingKey{}, err
 	}
