@@ -104,5 +104,5 @@ func signBare(ctx context.Context, args []string, stdin io.Reader, stdout io.Wri
 	if err := serveUntilStdinCloses(ln, mux, stdin, stdout); err != nil {
 		return err
 	}
-	return json.NewEncoder(stdout).Encode(childStats{Requests: n.Load(), Batches: n.Load()})
+	return json.NewEncoder(stdout).Encode(childStats{Requests: n.Load(), Batches: n.Load(), PeakRSSMB: peakRSSMB()})
 }
