@@ -17,7 +17,7 @@ import (
 // overlayReader reads a log's stored hashes from the database and from
 // those a batch has computed but not yet written.
 type overlayReader struct {
-	db      hashReader
+	db      tlog.HashReader
 	pending map[int64]tlog.Hash
 }
 
@@ -53,6 +53,14 @@ func appendLeaves(ctx context.Context, b bq, l *signLog, leaves []signlog.Hash) 
 		return nil
 	}
 	r := &overlayReader{db: hashReader{ctx, b, l.id}, pending: map[int64]tlog.Hash{}}
+	// Appending reads only the roots of the complete subtrees the tree of
+	// l.size records is made of, and hashes the batch computes: read those
+	// roots in one query rather than a few at every leaf.
+	if f := frontier(l.size); len(f) > 0 {
+		if _, err := r.ReadHashes(f); err != nil {
+			return err
+		}
+	}
 	var add []any // log_id, idx, hash of each new stored hash
 	for i, leaf := range leaves {
 		n := l.size + int64(i)
@@ -78,6 +86,19 @@ func appendLeaves(ctx context.Context, b bq, l *signLog, leaves []signlog.Hash) 
 	}
 	l.size = size
 	return nil
+}
+
+// frontier returns the stored indexes of the roots of the complete
+// subtrees a tree of n records is made of, largest first: for each level
+// L whose bit is set in n, the last node of level L.
+func frontier(n int64) []int64 {
+	var out []int64
+	for level := 62; level >= 0; level-- {
+		if n&(1<<level) != 0 {
+			out = append(out, tlog.StoredHashIndex(level, n>>level-1))
+		}
+	}
+	return out
 }
 
 // auditItem is one audit entry of a batch, with the actor it names.
