@@ -5,6 +5,7 @@
 //	go run ./cmd/netra-bench import -n 5600000 -engine postgres   # PG* environment or -db URL
 //	go run ./cmd/netra-bench import -n 5600000 -format siasn -sep '|'  # the SIASN export's shape
 //	go run ./cmd/netra-bench list -db sqlite:DIR/netra.db          # after import -keep -dir DIR
+//	go run ./cmd/netra-bench sign -n 20000 -engine sqlite|postgres   # a signing storm over HTTP
 //
 // Each measured phase runs in a child process of its own, so that the peak
 // memory reported is that phase's alone.
@@ -42,7 +43,7 @@ func main() {
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "Usage: netra-bench import -n N -engine sqlite|postgres [-format netra|siasn] [-sep SEP] [-db URL] [-seed S] [-dir DIR] [-keep]\n       netra-bench list -db URL   (on a database kept by import -keep)")
+		fmt.Fprintln(stderr, "Usage: netra-bench import -n N -engine sqlite|postgres [-format netra|siasn] [-sep SEP] [-db URL] [-seed S] [-dir DIR] [-keep]\n       netra-bench list -db URL   (on a database kept by import -keep)\n       netra-bench sign -n N -engine sqlite|postgres [-c MAXCONC] [-db URL] [-dir DIR]")
 		return flag.ErrHelp
 	}
 	switch args[0] {
@@ -50,6 +51,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return benchImport(ctx, args[1:], stdout, stderr)
 	case "list":
 		return benchList(ctx, args[1:], stdout, stderr)
+	case "sign":
+		return benchSign(ctx, args[1:], stdout, stderr)
+	case "_signserve":
+		return signServe(ctx, args[1:], os.Stdin, stdout)
+	case "_signbare":
+		return signBare(ctx, args[1:], os.Stdin, stdout)
 	case "_phase":
 		res, err := phase(ctx, args[1:], stderr)
 		if err != nil {
@@ -57,5 +64,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		return json.NewEncoder(stdout).Encode(res)
 	}
-	return fmt.Errorf("unknown benchmark %q (want import)", args[0])
+	return fmt.Errorf("unknown benchmark %q (want import, list or sign)", args[0])
 }

@@ -23,14 +23,15 @@ func (s *Store) pledgeKey(ctx context.Context, t pledgeTenant) (signingKey, erro
 	return s.currentKey(ctx, l)
 }
 
-// pledgeContext is what every signing path loads before its transaction:
-// the campaign, its government and the government's current key.
+// pledgeContext is what every signing path loads before its transaction
+// (each batch of online signatures once per campaign): the campaign, its
+// government and the government's current key.
 func (s *Store) pledgeContext(ctx context.Context, campaignID int64) (*netra.PledgeCampaign, pledgeTenant, signingKey, error) {
-	c, err := pledgeCampaign(ctx, s.r, campaignID)
+	c, err := pledgeCampaign(ctx, preparedReads{s}, campaignID)
 	if err != nil {
 		return nil, pledgeTenant{}, signingKey{}, err
 	}
-	t, err := tenantInfo(ctx, s.r, c.TenantID)
+	t, err := tenantInfo(ctx, preparedReads{s}, c.TenantID)
 	if err != nil {
 		return nil, t, signingKey{}, err
 	}
@@ -153,74 +154,36 @@ func errCampaignClosed(c *netra.PledgeCampaign) error {
 // The record states the unit and position held at this moment; it is
 // signed with the government's key and its hash appended to the
 // government's pledge log in the same transaction as the signature row and
-// its audit entry.
+// its audit entry. Concurrent calls share that transaction (group commit,
+// pledge_batch.go): SignPledge returns once the transaction holding its
+// signature has committed, with the durability of any other write.
 func (s *Store) SignPledge(ctx context.Context, campaignID int64, typedName string) (*netra.PledgeSignature, error) {
+	sig, _, err := s.SignPledgeCreated(ctx, campaignID, typedName)
+	return sig, err
+}
+
+// SignPledgeCreated is SignPledge that also reports whether this call made
+// the signature (false: it had been made before, or by an earlier call of
+// the same employee in the same batch), so that the API can answer 201 or
+// 200.
+func (s *Store) SignPledgeCreated(ctx context.Context, campaignID int64, typedName string) (sig *netra.PledgeSignature, created bool, err error) {
 	a := netra.ActorFrom(ctx)
 	if a == nil {
-		return nil, netra.ErrUnauthenticated
+		return nil, false, netra.ErrUnauthenticated
 	}
 	if a.EmployeeID == 0 || !a.Can(netra.PermSelf) {
-		return nil, netra.Userf(netra.ErrForbidden, "Ikrar hanya ditandatangani oleh pegawai itu sendiri, masuk dengan akun pegawainya.",
+		return nil, false, netra.Userf(netra.ErrForbidden, "Ikrar hanya ditandatangani oleh pegawai itu sendiri, masuk dengan akun pegawainya.",
 			"A pledge is signed only by the employee themself, signed in with their employee account.")
 	}
-	if sig, err := livePledge(ctx, s.r, campaignID, a.EmployeeID); err == nil {
-		return sig, nil
-	} else if !errors.Is(err, netra.ErrNotFound) {
-		return nil, err
+	var live netra.PledgeSignature
+	err = scanPledgeSignature(s.readRow(ctx, `SELECT `+pledgeSignatureCols+` FROM pledge_signatures p
+		WHERE p.campaign_id = $1 AND p.employee_id = $2 AND p.revoked_at = 0`, campaignID, a.EmployeeID), &live)
+	if err == nil {
+		return &live, false, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, false, fmt.Errorf("store: pledge signature: %w", err)
 	}
-	c, t, key, err := s.pledgeContext(ctx, campaignID)
-	if err != nil {
-		return nil, err
-	}
-	var out *netra.PledgeSignature
-	err = s.write(ctx, func(x *tx) error {
-		l, err := x.lockLog(ctx, netra.PledgeLogName(t.code))
-		if err != nil {
-			return err
-		}
-		if sig, err := livePledge(ctx, x, campaignID, a.EmployeeID); err == nil {
-			out = sig
-			return nil
-		} else if !errors.Is(err, netra.ErrNotFound) {
-			return err
-		}
-		e, _, err := pledgeEmployee(ctx, x, a.EmployeeID)
-		if err != nil {
-			return err
-		}
-		if e.TenantID != c.TenantID {
-			return fmt.Errorf("pledge campaign %d: %w", campaignID, netra.ErrNotFound)
-		}
-		if !e.Status.InService() {
-			return errNotInService(e)
-		}
-		if c, err = pledgeCampaign(ctx, x, campaignID); err != nil {
-			return err
-		}
-		if !c.OpenAt(fromMS(x.now)) {
-			return errCampaignClosed(c)
-		}
-		if !netra.PledgeNameMatches(typedName, e) {
-			return netra.Invalid("name", netra.Msg("Nama yang diketik tidak sama dengan nama Anda di data kepegawaian ("+e.Name+"). Ketik nama Anda untuk menandatangani.",
-				"The name typed is not your name in the personnel records ("+e.Name+"). Type your name to sign."))
-		}
-		text, err := pledgeText(ctx, x, c.TemplateID, c.TemplateVersion)
-		if err != nil {
-			return err
-		}
-		rec := pledgeRecordFor(t, c, text, e, fromMS(x.now))
-		rec.Method, rec.Auth = netra.PledgeOnline, netra.SignerAuth(a)
-		sig := &netra.PledgeSignature{TenantID: t.id, CampaignID: c.ID, EmployeeID: e.ID, UnitID: e.UnitID}
-		if err := x.signPledgeRecord(ctx, &l, key, rec, sig); err != nil {
-			return err
-		}
-		out = sig
-		return x.pledgeDutyDone(ctx, c, []int64{e.ID})
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return s.submitSignature(ctx, &signRequest{actor: a, campaignID: campaignID, typedName: typedName})
 }
 
 // pledgeSignedOnInPeriod checks the day written on a paper: within the

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/netra-id/netra"
@@ -39,20 +40,36 @@ func (s *Store) CreateSession(ctx context.Context, ss *Session) error {
 	return nil
 }
 
-// SessionByHash returns an unexpired session.
+// SessionByHash returns an unexpired session, with the touch SeenSession
+// holds for it if it has not been written yet.
 func (s *Store) SessionByHash(ctx context.Context, hash string, now time.Time) (*Session, error) {
 	var ss Session
 	var created, expires, seen int64
-	err := s.r.QueryRowContext(ctx, `SELECT token_hash, user_id, stage, created_at, expires_at, last_seen_at, ip, user_agent
-		FROM sessions WHERE token_hash = $1 AND expires_at > $2`, hash, ms(now)).Scan(
+	err := s.readRow(ctx, `SELECT token_hash, user_id, stage, created_at, expires_at, last_seen_at, ip, user_agent
+		FROM sessions WHERE token_hash = $1`, hash).Scan(
 		&ss.TokenHash, &ss.UserID, &ss.Stage, &created, &expires, &seen, &ss.IP, &ss.UserAgent)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, netra.ErrUnauthenticated
 	} else if err != nil {
 		return nil, fmt.Errorf("store: session: %w", err)
 	}
+	s.touches.mu.Lock()
+	if tc, ok := s.touches.pending[hash]; ok && tc.seen > seen {
+		seen, expires = tc.seen, tc.expires
+	}
+	s.touches.mu.Unlock()
+	if expires <= ms(now) {
+		return nil, netra.ErrUnauthenticated
+	}
 	ss.CreatedAt, ss.ExpiresAt, ss.LastSeenAt = fromMS(created), fromMS(expires), fromMS(seen)
 	return &ss, nil
+}
+
+// SessionUser returns the user of a session and their grants, as UserByID
+// does, through statements prepared once on SQLite (every signed-in
+// request reads them: parsing them each time cost more than running them).
+func (s *Store) SessionUser(ctx context.Context, id int64) (*netra.User, error) {
+	return s.userByWhere(ctx, preparedReads{s}, "us.id = $1", id)
 }
 
 // TouchSession moves a session's idle expiry forward (never past maxExpiry)
@@ -62,6 +79,83 @@ func (s *Store) TouchSession(ctx context.Context, hash, stage string, now, expir
 		stage, ms(now), ms(expires), hash)
 	if err != nil {
 		return fmt.Errorf("store: touch session: %w", err)
+	}
+	return nil
+}
+
+// touchDelay is how long a session's touch (SeenSession) waits to be
+// written together with the others of the moment.
+const touchDelay = 250 * time.Millisecond
+
+// sessionTouches holds the touches not yet written. Its zero value is
+// ready.
+type sessionTouches struct {
+	mu      sync.Mutex
+	pending map[string]sessionTouch // by token hash
+	timer   *time.Timer             // set while touches wait
+}
+
+type sessionTouch struct{ seen, expires int64 }
+
+// SeenSession records that a session was used at now and moves its idle
+// expiry to expires, as TouchSession does, but deferred: the touches of the
+// next quarter second are written together in one transaction. A storm of
+// requests thus costs SQLite's single writer one write every quarter second
+// instead of one per request (the web server touches a session at most
+// once a minute, so each request of a storm may be some session's touch).
+// A touch lost in a crash leaves its session the expiry of its previous
+// touch, which the caller made at most a minute or so earlier: the session
+// ends that much sooner, never later. A touch of a session deleted
+// meanwhile changes nothing.
+func (s *Store) SeenSession(hash string, now, expires time.Time) {
+	t := &s.touches
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.pending == nil {
+		t.pending = map[string]sessionTouch{}
+	}
+	if old, ok := t.pending[hash]; !ok || old.seen < ms(now) {
+		t.pending[hash] = sessionTouch{ms(now), ms(expires)}
+	}
+	if t.timer == nil {
+		t.timer = time.AfterFunc(touchDelay, func() { _ = s.FlushSessionTouches(context.Background()) })
+	}
+}
+
+// FlushSessionTouches writes the touches SeenSession holds, in one
+// transaction. Close calls it; so does a timer a quarter second after the
+// first touch held. Touches it fails to write are dropped (they only move
+// expiries forward).
+func (s *Store) FlushSessionTouches(ctx context.Context) error {
+	t := &s.touches
+	t.mu.Lock()
+	pending := t.pending
+	t.pending = nil
+	if t.timer != nil {
+		t.timer.Stop()
+		t.timer = nil
+	}
+	t.mu.Unlock()
+	if len(pending) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: touch sessions: %w", err)
+	}
+	defer tx.Rollback()
+	st, err := tx.PrepareContext(ctx, `UPDATE sessions SET last_seen_at = $1, expires_at = $2 WHERE token_hash = $3 AND last_seen_at < $1`)
+	if err != nil {
+		return fmt.Errorf("store: touch sessions: %w", err)
+	}
+	defer st.Close()
+	for hash, tc := range pending {
+		if _, err := st.ExecContext(ctx, tc.seen, tc.expires, hash); err != nil {
+			return fmt.Errorf("store: touch sessions: %w", err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: touch sessions: %w", err)
 	}
 	return nil
 }
@@ -144,23 +238,30 @@ func (s *Store) EmployeeLogin(ctx context.Context, nip string) (*netra.User, *ne
 	}
 	ctx = netra.WithActor(ctx, netra.System("auth"))
 	err = s.write(ctx, func(x *tx) error {
-		var id int64
-		err := x.QueryRowContext(ctx, `INSERT INTO users (username, name, email, employee_id, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, "nip."+e.NIP, e.Name, e.Email, e.ID, x.now).Scan(&id)
-		if err != nil {
-			return fmt.Errorf("store: employee user: %w", err)
-		}
-		if _, err := x.ExecContext(ctx, `INSERT INTO role_grants (user_id, role, tenant_id, unit_id, created_at) VALUES ($1, $2, $3, NULL, $4)`,
-			id, netra.RoleEmployee, e.TenantID, x.now); err != nil {
-			return fmt.Errorf("store: employee grant: %w", err)
-		}
-		return x.audit(ctx, e.TenantID, "user.create", "user", id, map[string]any{"employee_id": e.ID, "role": netra.RoleEmployee})
+		_, err := x.createEmployeeUser(ctx, &e)
+		return err
 	})
 	if err != nil {
 		return nil, nil, err
 	}
 	u, err = s.userByWhere(ctx, s.r, "us.employee_id = $1", e.ID)
 	return u, &e, err
+}
+
+// createEmployeeUser adds an employee's user account, with the employee
+// role on their government, and audits it: what a first sign-in makes.
+func (x *tx) createEmployeeUser(ctx context.Context, e *netra.Employee) (int64, error) {
+	var id int64
+	err := x.QueryRowContext(ctx, `INSERT INTO users (username, name, email, employee_id, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`, "nip."+e.NIP, e.Name, e.Email, e.ID, x.now).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: employee user: %w", err)
+	}
+	if _, err := x.ExecContext(ctx, `INSERT INTO role_grants (user_id, role, tenant_id, unit_id, created_at) VALUES ($1, $2, $3, NULL, $4)`,
+		id, netra.RoleEmployee, e.TenantID, x.now); err != nil {
+		return 0, fmt.Errorf("store: employee grant: %w", err)
+	}
+	return id, x.audit(ctx, e.TenantID, "user.create", "user", id, map[string]any{"employee_id": e.ID, "role": netra.RoleEmployee})
 }
 
 // LoginCode is a one-time code (and the magic link sent with it) for an

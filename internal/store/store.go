@@ -57,6 +57,10 @@ type Store struct {
 	url     string
 	clock   netra.Clock
 	keys    *keyring.Keyring
+
+	pledges pledgeBatcher  // queued online signatures (pledge_batch.go)
+	touches sessionTouches // sessions seen, not yet written (session.go)
+	reads   stmtCache      // reads prepared once on SQLite's readers (pledge_batch_sql.go)
 }
 
 // Option configures a Store at Open.
@@ -222,9 +226,11 @@ func redact(raw string) string {
 	return u.String()
 }
 
-// Close closes the database handles.
+// Close writes the session touches still held and closes the database
+// handles.
 func (s *Store) Close() error {
-	err := s.w.Close()
+	ferr := s.FlushSessionTouches(context.Background())
+	err := errors.Join(ferr, s.w.Close())
 	if s.r != s.w {
 		err = errors.Join(err, s.r.Close())
 	}

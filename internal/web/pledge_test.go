@@ -43,7 +43,10 @@ func (e *env) pledgeCampaign(t *testing.T, title string, opens, closes time.Dura
 	must(t, err)
 	now := e.now()
 	c := &netra.PledgeCampaign{TenantID: e.palangka.ID, TemplateID: tpls[0].ID, TemplateVersion: tpls[0].Latest.Version,
-		ElectionID: es[0].ID, Title: title, Opens: now.Add(opens), Closes: now.Add(closes), ReminderDays: []int{5}}
+		ElectionID: es[0].ID, Title: title, Opens: now.Add(opens), Closes: now.Add(closes)}
+	if closes-opens > 6*24*time.Hour {
+		c.ReminderDays = []int{5}
+	}
 	must(t, e.st.CreatePledgeCampaign(sys, c))
 	launched, err := e.st.LaunchPledgeCampaign(sys, c.ID)
 	must(t, err)

@@ -252,6 +252,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/api/v1/me/notices", self, s.apiMyNotices},
 		{"POST", "/api/v1/me/notices/{id}/read", self, s.apiNoticeRead},
 		{"GET", "/api/v1/me/duties", self, s.apiMyDuties},
+		// Signing a pledge: the employee alone, for themself (api_pledge.go).
+		{"POST", "/api/v1/pledge-campaigns/{id}/sign", self, s.apiPledgeSign},
 	}
 }
 

@@ -39,6 +39,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/api/v1/users/", "{grant}", id(verifier.Grants[0].ID)},
 		{"/token/", "{id}", id(tok)},
 		{"/api/v1/tokens/", "{id}", id(tok)},
+		{"/api/v1/pledge-campaigns/", "{id}", "1"},
 		{"/masuk/tautan/", "{token}", "bukan-token"},
 		{"/masuk/sandi-baru/", "{token}", "bukan-token"},
 		{"/bahasa/", "{lang}", "en"},

@@ -123,7 +123,7 @@ func (s *Server) resume(ctx context.Context, in *reqInfo, token string) (ok bool
 	} else if err != nil {
 		return false, err
 	}
-	u, err := s.store.UserByID(ctx, ss.UserID)
+	u, err := s.store.SessionUser(ctx, ss.UserID)
 	if errors.Is(err, netra.ErrNotFound) || (err == nil && u.Disabled()) {
 		return false, s.store.DeleteSession(ctx, hash)
 	} else if err != nil {
@@ -135,15 +135,15 @@ func (s *Server) resume(ctx context.Context, in *reqInfo, token string) (ok bool
 		return true, nil
 	}
 	in.user, in.actor = u, actorFor(u, in.ip)
+	// At most once a minute per session, and deferred: the store writes
+	// the touches of many sessions together (SeenSession).
 	if now.Sub(ss.LastSeenAt) >= touchEvery {
 		idle, max := lifetimes(u)
 		exp := now.Add(idle)
 		if end := ss.CreatedAt.Add(max); exp.After(end) {
 			exp = end
 		}
-		if err := s.store.TouchSession(ctx, hash, ss.Stage, now, exp); err != nil {
-			return false, err
-		}
+		s.store.SeenSession(hash, now, exp)
 	}
 	return true, nil
 }
