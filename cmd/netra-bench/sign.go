@@ -165,21 +165,25 @@ type signBench struct {
 	tenantCode  string
 	tenantName  string
 	campaignID  int64
+	dutyID      int64
+	tenantPath  string
 	signers     []signer
 	recordBytes int // the size of a signature's record, for the baseline's rows
 }
 
 // coverageReadName says what coverageRead reads.
-const coverageReadName = "the campaign's signature count: its government's pledge log size, one row"
+const coverageReadName = "the coverage page's read: the campaign duty's coverage of the government (totals, children, breakdowns)"
 
-// coverageRead is the read the coverage page makes, timed every 100 ms
-// while the storm runs. INTEGRATION: until the duties mechanism exists it
-// reads the campaign's count of signatures the cheapest way the store
-// offers — the size of the government's pledge log, one row (the bench's
-// campaign is the log's only one); switch it to the duty coverage read of
-// the campaign's duty (and coverageReadName with it).
+// coverageRead is the read the coverage page makes (store.DutyGovernmentCoverage
+// of the campaign's duty, as the government's leader), timed every 100 ms
+// while the storm runs.
 func coverageRead(ctx context.Context, s *store.Store, b *signBench) error {
-	_, err := s.LogSize(ctx, netra.PledgeLogName(b.tenantCode))
+	leader := netra.WithActor(ctx, &netra.Actor{UserID: 1, Label: "bench:leader",
+		Grants: []netra.Grant{{Role: netra.RoleLeader, TenantID: b.tenantID, TenantCode: b.tenantCode, TenantPath: b.tenantPath}}})
+	v, err := s.DutyGovernmentCoverage(leader, b.dutyID, b.tenantID)
+	if err == nil && v.Node.Targeted == 0 {
+		err = fmt.Errorf("the campaign's duty targets nobody")
+	}
 	return err
 }
 
@@ -302,7 +306,7 @@ func setupSign(ctx context.Context, url, work string, n int, stderr io.Writer) (
 	if _, err := s.LaunchPledgeCampaign(sys, c.ID); err != nil {
 		return nil, err
 	}
-	b.campaignID = c.ID
+	b.campaignID, b.dutyID, b.tenantPath = c.ID, c.DutyID, city.Path()
 	// A record's size, for the baseline's rows: the first employee's, as
 	// the store would make it (this signature is the storm's first).
 	first := ids[0]
