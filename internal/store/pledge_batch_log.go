@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"golang.org/x/mod/sumdb/tlog"
@@ -111,7 +110,7 @@ type auditItem struct {
 }
 
 // appendAudits appends entries to the audit chain in the transaction, each
-// chained onto the one before exactly as x.audit chains one (appendAudit),
+// built (auditEntry) and chained onto the one before as x.audit does one (appendAudit),
 // but with the chain's head read and written once, the entries inserted a
 // few hundred at a time and their leaves appended to the audit log at once.
 func (x *tx) appendAudits(ctx context.Context, b bq, items []auditItem) error {
@@ -133,23 +132,9 @@ func (x *tx) appendAudits(ctx context.Context, b bq, items []auditItem) error {
 	es := make([]netra.AuditEntry, len(items))
 	leaves := make([]signlog.Hash, len(items))
 	for i, it := range items {
-		var text string
-		switch v := it.summary.(type) {
-		case nil:
-		case string:
-			text = v
-		default:
-			b, err := json.Marshal(v)
-			if err != nil {
-				return fmt.Errorf("store: audit summary: %w", err)
-			}
-			text = string(b)
-		}
-		a := it.actor
-		e := netra.AuditEntry{At: fromMS(x.now), ActorID: a.UserID, TokenID: a.TokenID, ActorLabel: a.Label, IP: a.IP,
-			TenantID: it.tenantID, Action: it.action, ObjectType: it.objType, ObjectID: it.objID, Summary: text, Version: netra.AuditV2}
-		if a.Anonymous {
-			e.ActorID, e.TokenID, e.ActorLabel, e.IP = 0, 0, netra.AnonymousLabel, ""
+		e, err := x.auditEntry(it.actor, it.tenantID, it.action, it.objType, it.objID, it.summary)
+		if err != nil {
+			return err
 		}
 		seq++
 		e.Seq, e.PrevHash = seq, prev

@@ -62,31 +62,13 @@ func idString(id int64) string {
 }
 
 func appendAudit(ctx context.Context, x *tx, tenantID int64, action, objType, objID string, summary any) error {
-	var text string
-	switch v := summary.(type) {
-	case nil:
-	case string:
-		text = v
-	default:
-		b, err := json.Marshal(v)
-		if err != nil {
-			return fmt.Errorf("store: audit summary: %w", err)
-		}
-		text = string(b)
+	e, err := x.auditEntry(x.actor, tenantID, action, objType, objID, summary)
+	if err != nil {
+		return err
 	}
 	lock := ""
 	if x.s.dialect == Postgres {
 		lock = " FOR UPDATE"
-	}
-	a := x.actor
-	e := netra.AuditEntry{
-		At: fromMS(x.now), ActorID: a.UserID, TokenID: a.TokenID, ActorLabel: a.Label, IP: a.IP,
-		TenantID: tenantID, Action: action, ObjectType: objType, ObjectID: objID, Summary: text, Version: netra.AuditV2,
-	}
-	if a.Anonymous {
-		// Whatever the caller filled in, nothing that could identify a
-		// member of the public reaches the log.
-		e.ActorID, e.TokenID, e.ActorLabel, e.IP = 0, 0, netra.AnonymousLabel, ""
 	}
 	var seq int64
 	l := signLog{name: AuditLog}
@@ -106,6 +88,34 @@ func appendAudit(ctx context.Context, x *tx, tenantID int64, action, objType, ob
 		return fmt.Errorf("store: advance audit head: %w", err)
 	}
 	return appendLeaf(ctx, x.queryer, l, seq, auditLeaf(e.Hash))
+}
+
+// auditEntry is the entry an actor's act makes, before it is chained: the
+// one way an entry is built, whether appended alone (appendAudit) or in a
+// batch (appendAudits). summary is encoded as JSON unless it is a string.
+func (x *tx) auditEntry(a *netra.Actor, tenantID int64, action, objType, objID string, summary any) (netra.AuditEntry, error) {
+	var text string
+	switch v := summary.(type) {
+	case nil:
+	case string:
+		text = v
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return netra.AuditEntry{}, fmt.Errorf("store: audit summary: %w", err)
+		}
+		text = string(b)
+	}
+	e := netra.AuditEntry{
+		At: fromMS(x.now), ActorID: a.UserID, TokenID: a.TokenID, ActorLabel: a.Label, IP: a.IP,
+		TenantID: tenantID, Action: action, ObjectType: objType, ObjectID: objID, Summary: text, Version: netra.AuditV2,
+	}
+	if a.Anonymous {
+		// Whatever the caller filled in, nothing that could identify a
+		// member of the public reaches the log.
+		e.ActorID, e.TokenID, e.ActorLabel, e.IP = 0, 0, netra.AnonymousLabel, ""
+	}
+	return e, nil
 }
 
 // AuditRead records that the actor in ctx read protected data, in a
