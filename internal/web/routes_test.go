@@ -49,6 +49,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/api/v1/elections/", "{stage}", id(stage)},
 		{"/saya/pemberitahuan/", "{id}", "1"},
 		{"/api/v1/me/notices/", "{id}", "1"},
+		{"/tugas/", "{id}", id(e.lazyDuty(t))},
 	}
 	u := pattern
 	for _, r := range repl {
