@@ -209,6 +209,15 @@ func TestDutyCoverageAccess(t *testing.T) {
 		if got := e.as("verifier").get("/tugas/" + d).Code; got != http.StatusForbidden {
 			t.Errorf("a verifier: %d", got)
 		}
+		// Palangka Raya's leader does not see Tarakan's campaign.
+		tc := e.campaign(t, e.tarakan, "Ikrar Tarakan", netra.DutyTarget{})
+		for _, path := range []string{"/tugas/" + id(tc.DutyID), "/tugas/" + id(tc.DutyID) + "/belum", "/tugas/" + id(tc.DutyID) + "/ekspor.pdf",
+			"/tugas?instansi=" + id(e.tarakan.ID)} {
+			if got := e.as("leader").get(path).Code; got != http.StatusNotFound && got != http.StatusForbidden {
+				t.Errorf("Palangka Raya's leader: GET %s = %d", path, got)
+			}
+		}
+		wantBody(t, e.as("tarakan").get("/tugas/"+id(tc.DutyID)), 200, "Kota Tarakan", "0 dari 1")
 
 		e.user("leader.kalteng", netra.RoleLeader, e.kalteng, nil)
 		prov := e.as("leader.kalteng")
@@ -383,6 +392,16 @@ func TestDutyCoverageExports(t *testing.T) {
 			if !want.MatchString(layout) {
 				t.Errorf("pdf lacks a row %s:\n%s", want, layout)
 			}
+		}
+
+		// A leaf unit's report has the one line of the people placed in it.
+		w = admin.get("/tugas/" + d + "/ekspor.pdf?unit=" + id(e.disdikSD.ID))
+		if words := pdftest.Words(pdftest.Text(t, w.Body.Bytes())); w.Code != 200 || !strings.Contains(words, "Unit kerja: Bidang Sekolah Dasar") ||
+			!strings.Contains(words, "Langsung di Bidang Sekolah Dasar") {
+			t.Errorf("a leaf unit's report: %d\n%s", w.Code, words)
+		}
+		if got := admin.get("/tugas/" + d + "/ekspor.pdf?unit=" + id(e.setdaTRK.ID)).Code; got != http.StatusNotFound && got != http.StatusForbidden {
+			t.Errorf("a report of Tarakan's unit in Palangka Raya's duty: %d", got)
 		}
 
 		w = admin.get("/tugas/" + d + "/belum.xlsx")
