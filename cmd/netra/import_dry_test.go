@@ -52,7 +52,7 @@ func TestImportDryRun(t *testing.T) {
 			if err != nil || len(ims) == 0 || ims[0].Status != netra.ImportCancelled {
 				t.Fatalf("the dry run's import: %+v %v", ims, err)
 			}
-			if blobs := files(t, filepath.Join(p.data, "blobs")); len(blobs) != 0 {
+			if blobs := files(t, filepath.Join(p.data, "blobs", "imports")); len(blobs) != 0 {
 				t.Errorf("the dry run left its upload: %v", blobs)
 			}
 			out, _ = mustRun(t, p.args("import", "employees", "--tenant", "62.71", path)...)

@@ -3,8 +3,10 @@
 // Kalimantan Utara with Kota Tarakan, their organisation trees with real
 // kecamatan and kelurahan, about 9,000 synthetic ASN (6,000 of them in
 // Palangka Raya, none sharing an identifier with another government)
-// imported through the ordinary roster import, and one user for every role.
-// Loading it again changes nothing.
+// imported through the ordinary roster import, one user for every role, and
+// the preventive measures at work in Palangka Raya: a pledge campaign for
+// Pilkada 2024, launched and signed by about 60% of its employees (see
+// pledge.go). Loading it again changes nothing.
 package demo
 
 import (
@@ -100,6 +102,9 @@ type Result struct {
 	Created     bool   // false when everything was already there
 	EmployeeNIP string // an employee who can sign in with the e-mailed code
 	Employees   int
+	// Pledges is what the pledge campaign's loading did; nil when it was
+	// already there.
+	Pledges *PledgeResult
 }
 
 // Load creates what is missing of the demo installation.
@@ -183,6 +188,11 @@ func Load(ctx context.Context, s *store.Store, runner *imports.Runner, log io.Wr
 			break
 		}
 	}
+	// The employee the visitor signs in as is left to sign the pledge.
+	if res.Pledges, err = ensurePledges(ctx, s, runner.Blobs, res.EmployeeNIP, log); err != nil {
+		return nil, err
+	}
+	res.Created = res.Created || res.Pledges != nil
 	return res, nil
 }
 

@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"database/sql"
 	"io"
 	"strings"
 	"testing"
@@ -14,54 +15,73 @@ import (
 	"github.com/netra-id/netra/internal/store/storetest"
 )
 
+// TestDemoLoadsOnceAndAgainChangesNothing loads the demo on each engine,
+// checks what it made (the pledge campaign against a recount read from the
+// database directly), and loads it again, which changes nothing.
 func TestDemoLoadsOnceAndAgainChangesNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, s *store.Store) {
-		ctx := context.Background()
-		b, err := blob.OpenDisk(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := &imports.Runner{Store: s, Blobs: b}
-		res, err := demo.Load(ctx, s, r, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !res.Created || res.Employees < 5000 || res.EmployeeNIP == "" {
-			t.Fatalf("first load: %+v", res)
-		}
-		sys := netra.WithActor(ctx, netra.System("test"))
-		before, _, err := s.VerifyAudit(sys, nil)
-		if err != nil || before != nil {
-			t.Fatalf("audit after demo: %v %v", before, err)
-		}
-		_, n1, _ := s.VerifyAudit(sys, nil)
-		res2, err := demo.Load(ctx, s, r, io.Discard)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, n2, _ := s.VerifyAudit(sys, nil)
-		if res2.Created || n2 != n1 {
-			t.Fatalf("second load changed something: created=%v audit entries %d → %d", res2.Created, n1, n2)
-		}
-		// Real places: Palangka Raya's kecamatan are in its tree.
-		city, err := s.TenantByCode(sys, "62.71")
-		if err != nil {
-			t.Fatal(err)
-		}
-		units, err := s.Units(sys, netra.UnitFilter{TenantID: city.ID, Search: "Pahandut"})
-		if err != nil || len(units) == 0 {
-			t.Fatalf("Kecamatan Pahandut missing: %v %v", units, err)
-		}
-		checkDistinctStaff(t, sys, s)
-		checkPalangkaRayaMix(t, sys, s, city.ID)
-		// Every demo account exists with its role.
-		for _, a := range demo.Accounts {
-			u, err := s.LoginUser(ctx, a.Username)
-			if err != nil || len(u.Grants) != 1 || u.Grants[0].Role != a.Role || !u.TOTPEnabled {
-				t.Fatalf("account %s: %+v %v", a.Username, u, err)
+	for _, eng := range storetest.Engines(t) {
+		t.Run(eng.Name, func(t *testing.T) {
+			dbURL := eng.URL(t)
+			s, err := store.Open(context.Background(), dbURL)
+			if err != nil {
+				t.Fatal(err)
 			}
+			t.Cleanup(func() { s.Close() })
+			if _, err := s.Migrate(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			testDemo(t, s, rawDB(t, dbURL))
+		})
+	}
+}
+
+func testDemo(t *testing.T, s *store.Store, db *sql.DB) {
+	ctx := context.Background()
+	b, err := blob.OpenDisk(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &imports.Runner{Store: s, Blobs: b}
+	res, err := demo.Load(ctx, s, r, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Created || res.Employees < 5000 || res.EmployeeNIP == "" || res.Pledges == nil {
+		t.Fatalf("first load: %+v", res)
+	}
+	sys := netra.WithActor(ctx, netra.System("test"))
+	before, _, err := s.VerifyAudit(sys, nil)
+	if err != nil || before != nil {
+		t.Fatalf("audit after demo: %v %v", before, err)
+	}
+	_, n1, _ := s.VerifyAudit(sys, nil)
+	res2, err := demo.Load(ctx, s, r, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, n2, _ := s.VerifyAudit(sys, nil)
+	if res2.Created || n2 != n1 || res2.Pledges != nil {
+		t.Fatalf("second load changed something: created=%v audit entries %d → %d", res2.Created, n1, n2)
+	}
+	// Real places: Palangka Raya's kecamatan are in its tree.
+	city, err := s.TenantByCode(sys, "62.71")
+	if err != nil {
+		t.Fatal(err)
+	}
+	units, err := s.Units(sys, netra.UnitFilter{TenantID: city.ID, Search: "Pahandut"})
+	if err != nil || len(units) == 0 {
+		t.Fatalf("Kecamatan Pahandut missing: %v %v", units, err)
+	}
+	checkDistinctStaff(t, sys, s)
+	checkPalangkaRayaMix(t, sys, s, city.ID)
+	checkPledges(t, sys, s, db, city, res)
+	// Every demo account exists with its role.
+	for _, a := range demo.Accounts {
+		u, err := s.LoginUser(ctx, a.Username)
+		if err != nil || len(u.Grants) != 1 || u.Grants[0].Role != a.Role || !u.TOTPEnabled {
+			t.Fatalf("account %s: %+v %v", a.Username, u, err)
 		}
-	})
+	}
 }
 
 // allEmployees pages through a government's employees.

@@ -168,6 +168,7 @@ func (s *Server) nav(r *http.Request, p *page) []navItem {
 	add("/pegawai", "nav.employees", netra.PermEmployeeRead)
 	add("/impor", "nav.import", netra.PermImport)
 	add("/mutasi", "nav.transfers", netra.PermEmployeeWrite)
+	add("/tugas", "nav.duties", netra.PermDutyRead)
 	add("/pemilu", "nav.elections", netra.PermPublic)
 	add("/pengguna", "nav.users", netra.PermUserManage)
 	add("/audit", "nav.audit", netra.PermAuditRead)

@@ -199,6 +199,17 @@ func (s *Server) routeTable() []route {
 		{"GET", "/instansi/{id}/ikrar/tanda-tangan/{signature}", netra.PermDutyRead, s.pledgeSignaturePage},
 		{"POST", "/instansi/{id}/ikrar/tanda-tangan/{signature}/cabut", netra.PermDutyManage, s.pledgeRevoke},
 		{"GET", "/ikrar/tanda-tangan/{id}/sertifikat.pdf", netra.PermDutyRead, s.pledgeCertificate},
+		// The coverage of duties (duty_coverage*.go), the same pages for every
+		// kind (pledge, circular, session): read with duty.read (an oversight
+		// permission: a province reads its regencies'), the store narrowing it
+		// to the reader's units; excusing needs duty.manage over the employee.
+		{"GET", "/tugas", netra.PermDutyRead, s.dutyList},
+		{"GET", "/tugas/{id}", netra.PermDutyRead, s.dutyCoverage},
+		{"GET", "/tugas/{id}/belum", netra.PermDutyRead, s.dutyPending},
+		{"POST", "/tugas/{id}/kecualikan", netra.PermDutyManage, s.dutyExcuse},
+		{"GET", "/tugas/{id}/ekspor.xlsx", netra.PermDutyRead, s.dutyExportXLSX},
+		{"GET", "/tugas/{id}/ekspor.pdf", netra.PermDutyRead, s.dutyExportPDF},
+		{"GET", "/tugas/{id}/belum.xlsx", netra.PermDutyRead, s.dutyPendingXLSX},
 
 		// JSON API (session cookie or Authorization: Bearer).
 		{"GET", "/api/v1/me", signedIn, s.apiMe},

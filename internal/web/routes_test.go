@@ -57,6 +57,7 @@ func (e *env) concrete(t *testing.T, pattern string) string {
 		{"/ikrar/tanda-tangan/", "{id}", id(pl.signature)},
 		{"/ikrar/", "{id}", id(pl.campaign)},
 		{"/v/", "{code}", pl.code},
+		{"/tugas/", "{id}", id(e.lazyDuty(t))},
 	}
 	u := pattern
 	for _, r := range repl {
