@@ -325,6 +325,10 @@ func (x *tx) signGroup(ctx context.Context, b bq, g *signGroup, reqs []*signRequ
 	if err != nil {
 		return nil, err
 	}
+	targeted, err := dutyTargeted(ctx, b, c.DutyID, ids)
+	if err != nil {
+		return nil, err
+	}
 	now := fromMS(x.now)
 	var text *netra.PledgeText
 	var ps []*pendingSignature
@@ -350,6 +354,9 @@ func (x *tx) signGroup(ctx context.Context, b bq, g *signGroup, reqs []*signRequ
 			out[i].err = errNotInService(e)
 		case !c.OpenAt(now):
 			out[i].err = errCampaignClosed(c)
+		case !targeted[id]:
+			out[i].err = netra.Userf(netra.ErrForbidden, "Ikrar ini tidak ditujukan kepada Anda: unit kerja atau jenis kepegawaian Anda tidak termasuk sasarannya.",
+				"This pledge is not addressed to you: your work unit or employment type is not among those it reaches.")
 		case !netra.PledgeNameMatches(r.typedName, e):
 			out[i].err = netra.Invalid("name", netra.Msg("Nama yang diketik tidak sama dengan nama Anda di data kepegawaian ("+e.Name+"). Ketik nama Anda untuk menandatangani.",
 				"The name typed is not your name in the personnel records ("+e.Name+"). Type your name to sign."))
@@ -418,6 +425,30 @@ func livePledges(ctx context.Context, b bq, campaignID int64, employeeIDs []int6
 		}
 		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
 			return nil, fmt.Errorf("store: pledge signatures: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// dutyTargeted reads which of ids the duty counts now: the employees its
+// target reaches (duty.go). A campaign signs only those.
+func dutyTargeted(ctx context.Context, b bq, dutyID int64, ids []int64) (map[int64]bool, error) {
+	out := make(map[int64]bool, len(ids))
+	for _, l := range inLists(ids) {
+		rows, err := b.QueryContext(ctx, targetedSQL(len(l)), append([]any{dutyID}, l...)...)
+		if err != nil {
+			return nil, fmt.Errorf("store: pledge targets: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: pledge targets: %w", err)
+			}
+			out[id] = true
+		}
+		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+			return nil, fmt.Errorf("store: pledge targets: %w", err)
 		}
 	}
 	return out, nil

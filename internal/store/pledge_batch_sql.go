@@ -113,6 +113,11 @@ func liveSignaturesSQL(n int) string {
 		AND p.employee_id IN (` + placeholders(2, n) + `)`
 }
 
+// targetedSQL reads which of n employees a duty counts now (its target).
+func targetedSQL(n int) string {
+	return `SELECT employee_id FROM duty_assignees WHERE duty_id = $1 AND counted = 1 AND employee_id IN (` + placeholders(2, n) + `)`
+}
+
 func employeesByIDSQL(n int) string {
 	return `SELECT ` + employeeCols + ` FROM employees e JOIN org_units u ON u.id = e.unit_id WHERE e.id IN (` + placeholders(1, n) + `)`
 }

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -80,5 +81,36 @@ func TestPledgeCampaignIsADuty(t *testing.T) {
 			t.Fatalf("a paper signed today, early in the morning in WIB: %v", err)
 		}
 		cov("Budi's paper pledge", 2, 2)
+	})
+}
+
+// TestPledgeSignsOnlyItsTarget: a campaign for Dinas Pendidikan takes the
+// signature of its employee (Siti, in a unit below it) and refuses one of
+// the Secretariat, with nothing stored and nothing counted.
+func TestPledgeSignsOnlyItsTarget(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		w := mustPledgeWorld(t, s)
+		c := &netra.PledgeCampaign{TenantID: w.city.ID, TemplateID: w.tpl.ID, TemplateVersion: w.tpl.Latest.Version, ElectionID: 2,
+			Title: "Ikrar Dinas Pendidikan", Opens: pledgeOpens, Closes: pledgeCloses,
+			Target: netra.DutyTarget{Units: []netra.DutyTargetUnit{{UnitID: w.disdik.ID}}}}
+		if err := s.CreatePledgeCampaign(sys(), c); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.LaunchPledgeCampaign(sys(), c.ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.SignPledge(employeeCtx(w.budi, w.city), c.ID, "Budi Santoso"); !errors.Is(err, netra.ErrForbidden) {
+			t.Fatalf("Budi (Secretariat) signed Dinas Pendidikan's pledge: %v", err)
+		}
+		if sig, err := s.MyPledge(employeeCtx(w.budi, w.city), c.ID); err == nil && sig != nil {
+			t.Fatalf("a refused signature was stored: %+v", sig)
+		}
+		if _, err := s.SignPledge(employeeCtx(w.siti, w.city), c.ID, "Siti Aminah"); err != nil {
+			t.Fatalf("Siti (Bidang SD, under Dinas Pendidikan): %v", err)
+		}
+		v, err := s.DutyGovernmentCoverage(as(s, t, netra.RoleLeader, w.city, nil), c.DutyID, w.city.ID)
+		if err != nil || v.Node.Targeted != 1 || v.Node.Done != 1 {
+			t.Fatalf("coverage %+v %v, want 1 of 1", v, err)
+		}
 	})
 }
