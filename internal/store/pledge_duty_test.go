@@ -105,6 +105,15 @@ func TestPledgeSignsOnlyItsTarget(t *testing.T) {
 		if sig, err := s.MyPledge(employeeCtx(w.budi, w.city), c.ID); err == nil && sig != nil {
 			t.Fatalf("a refused signature was stored: %+v", sig)
 		}
+		// Nor does an operator record Budi's paper pledge for it.
+		blobs, err := blob.OpenDisk(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := as(s, t, netra.RoleTenantAdmin, w.city, nil)
+		if _, err := s.RecordPaperPledge(admin, c.ID, w.budi.ID, mustScan(t, blobs, "%PDF-1.4 ikrar Budi"), time.Date(2024, 9, 9, 0, 0, 0, 0, time.UTC)); err == nil {
+			t.Fatal("a paper pledge was recorded for an employee outside the campaign's target")
+		}
 		if _, err := s.SignPledge(employeeCtx(w.siti, w.city), c.ID, "Siti Aminah"); err != nil {
 			t.Fatalf("Siti (Bidang SD, under Dinas Pendidikan): %v", err)
 		}

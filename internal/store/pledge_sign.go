@@ -221,6 +221,17 @@ func (x *tx) employeeToRecord(ctx context.Context, c *netra.PledgeCampaign, id i
 	if !e.Status.InService() {
 		return nil, errNotInService(e)
 	}
+	if c.DutyID != 0 && c.Status == netra.PledgeCampaignLaunched {
+		// As online: the campaign is signed by those its duty reaches.
+		var one int
+		err := x.QueryRowContext(ctx, `SELECT 1 FROM duty_assignees WHERE duty_id = $1 AND employee_id = $2 AND counted = 1`, c.DutyID, e.ID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, netra.Invalid("employee", netra.Msg(e.FullName()+" bukan sasaran kampanye ikrar ini (unit kerja atau jenis kepegawaiannya tidak termasuk).",
+				e.FullName()+" is not among this pledge campaign's targets (their work unit or employment type is not included)."))
+		} else if err != nil {
+			return nil, fmt.Errorf("store: pledge target: %w", err)
+		}
+	}
 	return e, nil
 }
 
